@@ -1,0 +1,69 @@
+"""The bridge record: everything about one bridge in one place.
+
+A bridge is defined once — name, docstring for the model, argument model, result contract,
+implementation, examples — and everything else is derived from that record: the ``HostFunction``
+handed to the sandbox (bound to a workspace), the stub text the model reads, the docs, the
+training examples. Nothing is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from bridges._examples import BridgeExample
+from sandbox import HostFunction
+
+__all__ = ["Bridge", "BridgeContext"]
+
+
+@dataclass(frozen=True)
+class BridgeContext:
+    """What an implementation may know about the world: the workspace and the write switch."""
+
+    workspace: Path
+    """Absolute, resolved workspace root; file-touching bridges stay inside it."""
+    allow_write: bool = False
+    """Whether bridges may change files (writing bridges are absent when False)."""
+    timeout_s: float = 60.0
+    """Upper bound for any tool process a bridge starts."""
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """One typed tool function, as a record.
+
+    ``implementation(context, arguments)`` receives the validated argument model instance and
+    returns an instance of ``result``; it raises ``bridges.BridgeError`` (a ``HostFunctionError``)
+    with a model-facing message for every expected failure.
+    """
+
+    name: str
+    docstring: str
+    arguments: type[BaseModel]
+    result: type[BaseModel]
+    implementation: Callable[[BridgeContext, Any], BaseModel]
+    examples: tuple[BridgeExample, ...] = ()
+    writes: bool = False
+    """True for bridges that change files; they are only offered when writing is allowed."""
+
+    def bind(self, context: BridgeContext) -> HostFunction:
+        """The host function for this bridge in one workspace."""
+        arguments_model = self.arguments
+        implementation = self.implementation
+
+        def call(**kwargs: Any) -> BaseModel:
+            return implementation(context, arguments_model.model_validate(kwargs))
+
+        call.__name__ = self.name
+        return HostFunction(
+            name=self.name,
+            function=call,
+            argument_model=arguments_model,
+            result_type=self.result,
+            docstring=self.docstring,
+        )

@@ -1,0 +1,3 @@
+"""evals: placeholder package; see docs/."""
+
+__all__: list[str] = []

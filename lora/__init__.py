@@ -1,0 +1,3 @@
+"""lora: placeholder package; see docs/."""
+
+__all__: list[str] = []

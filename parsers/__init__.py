@@ -1,0 +1,3 @@
+"""Raw tool output -> contract models."""
+
+__all__: list[str] = []
