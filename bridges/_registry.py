@@ -1,0 +1,50 @@
+"""All bridge records in one place, and the standard set bound to a workspace.
+
+The families (core tools here, ``bridges.cst``, ``bridges.validators``, ``bridges.lsp``) each
+expose a ``BRIDGES`` tuple. They are imported lazily, inside ``registry()``, so that a family may
+itself import from ``bridges`` (the runner, the confinement helper) without an import cycle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridges._record import Bridge, BridgeContext
+from sandbox import HostFunction
+
+__all__ = ["default_bridges", "registry"]
+
+
+def registry() -> tuple[Bridge, ...]:
+    """Every bridge record: core tools first, then LibCST, validators and navigation.
+
+    Raises ``ValueError`` when two records share a name (a programming mistake, not a model's).
+    """
+    from bridges import cst, lsp, validators
+    from bridges._core import CORE_BRIDGES
+
+    records = (*CORE_BRIDGES, *cst.BRIDGES, *validators.BRIDGES, *lsp.BRIDGES)
+    seen: set[str] = set()
+    for record in records:
+        if record.name in seen:
+            raise ValueError(f"two bridges are named {record.name!r}; bridge names must be unique")
+        seen.add(record.name)
+    return records
+
+
+def default_bridges(
+    workspace: Path | str, *, allow_write: bool = False, timeout_s: float = 60.0
+) -> list[HostFunction]:
+    """The standard host functions for one workspace.
+
+    Writing bridges (``write_file`` and the like) are left out unless ``allow_write`` is True;
+    bridges that can write only when allowed (``ruff_format``, the LibCST patches) are present
+    either way and refuse to write in a read-only session.
+    """
+    root = Path(workspace).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(
+            f"workspace {str(workspace)!r} is not a folder; pass a project root"
+        )
+    context = BridgeContext(workspace=root, allow_write=allow_write, timeout_s=timeout_s)
+    return [record.bind(context) for record in registry() if allow_write or not record.writes]

@@ -1,0 +1,191 @@
+"""Run a tool process the same way every time: located, scrubbed, time-limited, typed failures.
+
+``run_tool`` is what every bridge family uses to start a program. The program is looked up next to
+the running Python interpreter first (ty, ruff and pytest are dependencies of punie, installed in
+its virtual environment), then on ``PATH``. The environment is rebuilt from scratch: no colour, a
+fixed locale and hash seed, no user configuration, no bytecode files, so that the same workspace
+gives the same output. Each failure becomes a ``ToolError`` whose message a model can act on:
+
+- not installed -> ``ToolMissing``
+- ran past ``timeout_s`` -> ``ToolTimeout`` (the whole process group is killed)
+- exit status outside ``ok_returncodes`` or killed by a signal -> ``ToolCrashed`` with the end of
+  its error output
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bridges._errors import ToolCrashed, ToolMissing, ToolTimeout
+
+__all__ = ["ToolRun", "locate_tool", "run_tool", "tool_environment", "tool_version"]
+
+_STDERR_TAIL = 1500
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """What a finished tool process left behind."""
+
+    tool: str
+    """The program name, e.g. 'ruff'."""
+    argv: tuple[str, ...]
+    """The full command line that ran (absolute program path first)."""
+    returncode: int
+    stdout: str
+    stderr: str
+    duration_s: float
+    """Wall-clock seconds from start to exit."""
+
+
+@functools.cache
+def locate_tool(name: str) -> Path:
+    """The executable for ``name``: next to ``sys.executable`` first, then ``PATH``.
+
+    Raises ``ToolMissing`` when neither has it.
+    """
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return beside
+    found = shutil.which(name)
+    if found is None:
+        raise ToolMissing(
+            f"the tool '{name}' is not installed (looked next to {sys.executable} and on PATH); "
+            f"this bridge cannot run here — answer without it or ask the user to install {name}",
+            tool=name,
+        )
+    return Path(found)
+
+
+def tool_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A scrubbed, deterministic environment for tool processes."""
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{path}",
+        "HOME": os.environ.get("HOME", "/nonexistent"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TZ": "UTC",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "COLUMNS": "200",
+        "PYTHONHASHSEED": "0",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUTF8": "1",
+        # No user-level configuration of ruff, ty or git changes what a workspace reports.
+        "XDG_CONFIG_HOME": "/nonexistent/punie-config",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_PAGER": "cat",
+        "PAGER": "cat",
+    }
+    if "TMPDIR" in os.environ:
+        env["TMPDIR"] = os.environ["TMPDIR"]
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_tool(
+    name: str,
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    timeout_s: float,
+    ok_returncodes: Collection[int] = (0, 1),
+    env: Mapping[str, str] | None = None,
+) -> ToolRun:
+    """Run ``name args...`` in ``cwd`` and return its output; typed errors for every failure.
+
+    ``ok_returncodes`` are the statuses that mean "the tool worked" (for linters, 1 usually means
+    "found problems"); anything else, or death by a signal, raises ``ToolCrashed``.
+    """
+    program = locate_tool(name)
+    argv = (str(program), *args)
+    started = time.perf_counter()
+    try:
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=tool_environment(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError as error:
+        raise ToolMissing(
+            f"the tool '{name}' could not be started ({error.strerror}); it may have been "
+            "uninstalled — answer without it",
+            tool=name,
+        ) from None
+    except PermissionError:
+        raise ToolMissing(
+            f"the tool '{name}' at {program} is not executable; answer without it", tool=name
+        ) from None
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.communicate()
+        raise ToolTimeout(
+            f"'{name}' did not finish within {timeout_s:g} s and was stopped; run it on a "
+            "smaller path (a single file or folder) or a narrower selection",
+            tool=name,
+        ) from None
+    duration = time.perf_counter() - started
+    run = ToolRun(
+        tool=name,
+        argv=argv,
+        returncode=process.returncode,
+        stdout=stdout.decode("utf-8", errors="replace"),
+        stderr=stderr.decode("utf-8", errors="replace"),
+        duration_s=duration,
+    )
+    if run.returncode not in ok_returncodes:
+        raise ToolCrashed(_crash_message(run), tool=name)
+    return run
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _crash_message(run: ToolRun) -> str:
+    if run.returncode < 0:
+        try:
+            cause = f"was killed by signal {signal.Signals(-run.returncode).name}"
+        except ValueError:
+            cause = f"was killed by signal {-run.returncode}"
+    else:
+        cause = f"failed with exit status {run.returncode}"
+    detail = (run.stderr.strip() or run.stdout.strip())[-_STDERR_TAIL:]
+    text = f"'{run.tool}' {cause}"
+    if detail:
+        text += f": {detail}"
+    return text + " — check the path and arguments; the tool itself could not complete"
+
+
+@functools.cache
+def tool_version(name: str) -> str:
+    """The tool's ``--version`` line (e.g. 'ruff 0.17.6'), or 'unknown' when it cannot tell."""
+    try:
+        run = run_tool(name, ["--version"], cwd=Path.cwd(), timeout_s=15.0, ok_returncodes=(0,))
+    except Exception:
+        return f"{name} (version unknown)"
+    first = (run.stdout.strip() or run.stderr.strip()).splitlines()
+    return first[0] if first else f"{name} (version unknown)"

@@ -1,0 +1,76 @@
+"""Workspace confinement: every path a bridge touches is resolved here.
+
+Paths from snippets are relative to the workspace root. Absolute paths, ``..`` components and
+symlinks whose target lies outside the workspace are refused with ``PathOutsideWorkspace`` before
+any file or tool is touched, so a snippet can never read or write outside the folder it was given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
+
+from bridges._errors import PathNotFound, PathOutsideWorkspace
+
+__all__ = ["relative_path", "resolve_in_workspace"]
+
+Kind = Literal["file", "dir", "any"]
+
+
+def resolve_in_workspace(
+    workspace: Path, path: str, *, must_exist: bool = True, kind: Kind = "any"
+) -> Path:
+    """Resolve ``path`` (relative to ``workspace``) to an absolute path inside the workspace.
+
+    Raises ``PathOutsideWorkspace`` for absolute paths, ``..`` components and symlinks leading
+    out, and ``PathNotFound`` when ``must_exist`` and the path is missing or of the wrong kind.
+    """
+    root = workspace.resolve()
+    text = path.strip() or "."
+    if "\x00" in text:
+        raise PathOutsideWorkspace(f"path {path!r} contains a NUL byte; pass a plain relative path")
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or text[:1] == "~":
+        raise PathOutsideWorkspace(
+            f"path {path!r} is absolute; pass a path relative to the workspace root, e.g. 'src/app.py'"
+        )
+    if ".." in PurePosixPath(text.replace("\\", "/")).parts:
+        raise PathOutsideWorkspace(
+            f"path {path!r} contains '..'; bridges only see the workspace, so pass a path "
+            "relative to its root without '..'"
+        )
+    resolved = (root / text).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise PathOutsideWorkspace(
+            f"path {path!r} is a symlink (or goes through one) that leads outside the workspace; "
+            "only files inside the workspace can be used"
+        )
+    if must_exist:
+        if not resolved.exists():
+            raise PathNotFound(
+                f"path {path!r} does not exist in the workspace; call list_files() to see the "
+                "files that do"
+            )
+        if kind == "file" and not resolved.is_file():
+            raise PathNotFound(f"path {path!r} is a folder, not a file; pass a file path")
+        if kind == "dir" and not resolved.is_dir():
+            raise PathNotFound(f"path {path!r} is a file, not a folder; pass a folder path")
+    return resolved
+
+
+def relative_path(workspace: Path, path: Path | str) -> str:
+    """``path`` as shown to the model: relative to the workspace, with '/' separators.
+
+    Paths outside the workspace (which tools sometimes report, e.g. for stdlib stubs) are
+    returned unchanged.
+    """
+    root = workspace.resolve()
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return candidate.as_posix()
+    try:
+        return candidate.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return candidate.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return candidate.as_posix()
