@@ -5,5 +5,16 @@ Public API (pinned by tests): ``Sandbox``, ``Limits``, ``HostFunction``, ``HostF
 """
 
 from sandbox._host import HostFunction, HostFunctionError, as_host_function
+from sandbox._precheck import Prechecker, PrecheckIssue, precheck
+from sandbox._stubs import render_stub, render_stubs
 
-__all__ = ["HostFunction", "HostFunctionError", "as_host_function"]
+__all__ = [
+    "HostFunction",
+    "HostFunctionError",
+    "PrecheckIssue",
+    "Prechecker",
+    "as_host_function",
+    "precheck",
+    "render_stub",
+    "render_stubs",
+]
