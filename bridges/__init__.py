@@ -22,6 +22,7 @@ from bridges._examples import BridgeExample, ExampleStep
 from bridges._record import Bridge, BridgeContext
 from bridges._registry import default_bridges, registry
 from bridges._runner import ToolRun, locate_tool, run_tool, tool_environment, tool_version
+from bridges._sample import sample_workspace
 from bridges._workspace import relative_path, resolve_in_workspace
 from parsers.contracts import (
     CONTRACTS,
@@ -94,6 +95,7 @@ __all__ = [
     "relative_path",
     "resolve_in_workspace",
     "run_tool",
+    "sample_workspace",
     "tool_environment",
     "tool_version",
 ]
