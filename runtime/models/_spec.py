@@ -1,0 +1,51 @@
+"""Model spec strings, as the CLI and ``[tool.punie]`` write them.
+
+- ``mlx:PATH_OR_ID[@ADAPTER]`` — mlx-lm in-process, optional LoRA adapter directory;
+- ``openai:URL[#MODEL]`` — an OpenAI-compatible server (``#MODEL`` defaults to
+  ``default_model``, which is what mlx_lm.server needs for its ``--adapter-path`` to apply);
+- ``scripted:FILE.json`` — a JSON list of assistant reply texts, replayed in order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runtime._errors import ModelSpecError
+from runtime.models._base import Model
+from runtime.models._mlx import MLXModel
+from runtime.models._openai import DEFAULT_MODEL, OpenAIModel
+from runtime.models._scripted import ScriptedModel
+
+__all__ = ["model_from_spec"]
+
+_FORMS = "mlx:PATH[@ADAPTER], openai:URL#MODEL or scripted:FILE.json"
+
+
+def model_from_spec(spec: str, *, base_dir: Path | None = None) -> Model:
+    """Build the model a spec string names; relative paths are resolved against ``base_dir``."""
+    kind, separator, rest = spec.partition(":")
+    if not separator or not rest:
+        raise ModelSpecError(f"model spec {spec!r} is not understood; use {_FORMS}")
+
+    def resolve(text: str) -> str:
+        path = Path(text).expanduser()
+        if base_dir is not None and not path.is_absolute() and (base_dir / path).exists():
+            return str(base_dir / path)
+        return str(path) if path.exists() else text
+
+    if kind == "mlx":
+        path, at, adapter = rest.rpartition("@") if "@" in rest else (rest, "", "")
+        if not path or (at and not adapter):
+            raise ModelSpecError(f"model spec {spec!r}: write mlx:PATH or mlx:PATH@ADAPTER_DIR")
+        return MLXModel(resolve(path), adapter=resolve(adapter) if adapter else None)
+    if kind == "openai":
+        url, _, model = rest.rpartition("#") if "#" in rest else (rest, "", "")
+        if not url.startswith(("http://", "https://")):
+            raise ModelSpecError(
+                f"model spec {spec!r}: the URL must start with http:// or https://, e.g. "
+                "openai:http://127.0.0.1:8080/v1#default_model"
+            )
+        return OpenAIModel(url, model=model or DEFAULT_MODEL)
+    if kind == "scripted":
+        return ScriptedModel.from_file(resolve(rest))
+    raise ModelSpecError(f"unknown model kind {kind!r} in {spec!r}; use {_FORMS}")
