@@ -1,0 +1,171 @@
+"""``Agent``: the embedded API — ask a question about a workspace, get an ``AgentResult``.
+
+::
+
+    from runtime import Agent, ScriptedModel
+
+    with Agent(model="openai:http://127.0.0.1:8080/v1", workspace="~/project") as agent:
+        result = agent.ask("How many type errors are in src?")
+        print(result.answer, result.trace_id)
+
+One agent owns one sandbox (its worker pool) and opens a fresh sandbox *session* per question, so
+names a snippet binds persist across the turns of that question and no further. Every run is
+recorded as a trace unless ``record_traces=False``; ``subscribe`` adds your own event listener.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import sandbox
+from runtime._errors import UsageError
+from runtime._events import Event, Subscriber
+from runtime._loop import RunLoop
+from runtime._results import AgentLimits, AgentResult, CancelToken
+from runtime.models import GenerationSettings, Model, model_from_spec
+from runtime.template import USAGE_RULES, render_system_prompt
+from runtime.traces import TraceRecorder
+from sandbox import HostFunction, as_host_function
+
+__all__ = ["Agent"]
+
+
+class Agent:
+    """Answers questions by letting a model write snippets against typed host functions.
+
+    ``host_functions`` defaults to the workspace's bridges (``bridges.default_bridges``) when a
+    workspace is given, and to none otherwise (the model can then only answer directly).
+    ``sandbox_limits`` is a ``sandbox.Limits`` for every snippet.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: Model | str,
+        workspace: str | Path | None = None,
+        host_functions: Sequence[HostFunction | Callable[..., Any]] | None = None,
+        allow_write: bool = False,
+        limits: AgentLimits | None = None,
+        settings: GenerationSettings | None = None,
+        sandbox_limits: Any = None,
+        record_traces: bool = True,
+        trace_dir: Path | None = None,
+        rules: str = USAGE_RULES,
+    ) -> None:
+        self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
+        if isinstance(model, str):
+            model = model_from_spec(model, base_dir=self.workspace)
+        if not isinstance(model, Model):
+            raise UsageError(
+                "model must be a spec string or an object with name and complete(); got "
+                f"{type(model).__name__}"
+            )
+        self.model = model
+        if host_functions is None and self.workspace is not None:
+            from bridges import default_bridges
+
+            if not self.workspace.is_dir():
+                raise UsageError(f"workspace {self.workspace} is not a folder")
+            host_functions = default_bridges(self.workspace, allow_write=allow_write)
+        self.host_functions = [as_host_function(f) for f in host_functions or ()]
+        self.limits = limits or AgentLimits()
+        self.settings = settings or GenerationSettings()
+        self.system_prompt = render_system_prompt(
+            sandbox.render_stubs(self.host_functions), rules=rules
+        )
+        self._sandbox_limits = sandbox_limits
+        self._sandbox: Any = None
+        self._checker = sandbox.Prechecker(self.host_functions)
+        self._subscribers: list[Subscriber] = []
+        self.recorder: TraceRecorder | None = None
+        if record_traces:
+            self.recorder = TraceRecorder(trace_dir)
+            self._subscribers.append(self.recorder)
+
+    # -- events ----------------------------------------------------------------------------
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Call ``subscriber(event)`` for every event; returns a function that unsubscribes."""
+        self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            if subscriber in self._subscribers:
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def _emit(self, event: Event) -> None:
+        for subscriber in list(self._subscribers):
+            subscriber(event)
+
+    # -- running ---------------------------------------------------------------------------
+    def _open_sandbox(self) -> Any:
+        if self._sandbox is None:
+            factory: Any = getattr(sandbox, "Sandbox", None)
+            if factory is None:
+                raise UsageError("this punie's sandbox package has no Sandbox yet")
+            keywords: dict[str, Any] = {"host_functions": self.host_functions}
+            if self._sandbox_limits is not None:
+                keywords["limits"] = self._sandbox_limits
+            self._sandbox = factory(**keywords)
+        return self._sandbox
+
+    def ask(self, question: str, *, cancel: CancelToken | None = None) -> AgentResult:
+        """Run the loop for one question until an answer or a limit; see ``AgentResult``.
+
+        Raises ``ModelError`` when the model backend fails (after recording the trace).
+        """
+        if not question.strip():
+            raise UsageError("the question is empty; ask something")
+        session = self._open_sandbox().session()
+        try:
+            loop = RunLoop(
+                question=question,
+                model=self.model,
+                system=self.system_prompt,
+                functions=self.host_functions,
+                session=session,
+                check=self._checker.check,
+                limits=self.limits,
+                settings=self.settings,
+                emit=self._emit,
+                cancel=cancel or CancelToken(),
+                workspace=str(self.workspace) if self.workspace is not None else None,
+            )
+            return loop.execute()
+        finally:
+            close = getattr(session, "close", None)
+            if close is not None:
+                close()
+
+    async def ask_async(self, question: str, *, cancel: CancelToken | None = None) -> AgentResult:
+        """``ask`` in a worker thread; cancelling the awaiting task cancels the run cleanly."""
+        token = cancel or CancelToken()
+        task = asyncio.ensure_future(asyncio.to_thread(self.ask, question, cancel=token))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            token.cancel()
+            await asyncio.wait([task])
+            raise
+
+    def close(self) -> None:
+        """Stop the sandbox workers and close unfinished trace files."""
+        if self._sandbox is not None:
+            close = getattr(self._sandbox, "close", None)
+            if close is not None:
+                close()
+            self._sandbox = None
+        if self.recorder is not None:
+            self.recorder.close()
+        model_close = getattr(self.model, "close", None)
+        if callable(model_close):
+            model_close()
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,73 @@
+"""Workspace defaults for the CLI: ``[tool.punie]`` in ``pyproject.toml``, or ``punie.toml``.
+
+::
+
+    [tool.punie]              # in pyproject.toml (punie.toml: the same keys at top level)
+    model = "openai:http://127.0.0.1:8080/v1"
+    max_turns = 8
+    max_time_s = 300
+    max_tokens = 100000
+    max_reply_tokens = 1024
+    temperature = 0.0
+    seed = 0
+    allow_write = false
+
+``punie.toml`` wins over ``pyproject.toml`` when both exist; command-line options win over both.
+Unknown keys are an error (a typo should not be silently ignored).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from runtime._errors import ConfigError
+
+__all__ = ["PunieConfig", "load_config"]
+
+
+class PunieConfig(BaseModel):
+    """The settings a workspace may pin; None means "use punie's default"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str | None = None
+    max_turns: int | None = Field(default=None, gt=0)
+    max_time_s: float | None = Field(default=None, gt=0)
+    max_tokens: int | None = Field(default=None, gt=0)
+    max_reply_tokens: int | None = Field(default=None, gt=0)
+    temperature: float | None = Field(default=None, ge=0)
+    seed: int | None = None
+    allow_write: bool = False
+    source: str | None = None
+    """The file the settings came from (filled in by ``load_config``)."""
+
+
+def load_config(workspace: Path) -> PunieConfig:
+    """Read the workspace's punie settings; an empty config when there are none."""
+    candidates = [(workspace / "punie.toml", False), (workspace / "pyproject.toml", True)]
+    for path, nested in candidates:
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"cannot read {path}: {error}") from error
+        if nested:
+            table = data.get("tool", {}).get("punie")
+            if table is None:
+                continue
+        else:
+            table = data
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: the punie settings must be a table")
+        try:
+            return PunieConfig.model_validate({**table, "source": str(path)})
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+            )
+            raise ConfigError(f"{path}: invalid punie settings: {problems}") from error
+    return PunieConfig()

@@ -1,0 +1,309 @@
+"""The agent loop for one question: prompt → model → extraction → check → sandbox → result → …
+
+Everything the model gets wrong comes back to it as the next tool message — an unreadable reply,
+a pre-run check failure, a policy refusal, a runtime error, a failed bridge — and it may try
+again until it answers or a limit ends the run. Failures of the *runtime's* collaborators (the
+model backend down, a bug) raise after ``run_finished`` has been emitted, so the trace is whole.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from runtime._events import (
+    BridgeCalled,
+    CheckIssue,
+    Event,
+    ModelRequest,
+    ModelResponse,
+    Outcome,
+    ReplyRejected,
+    RunFinished,
+    RunStarted,
+    SnippetChecked,
+    SnippetExecuted,
+    TurnFinished,
+    Usage,
+)
+from runtime._extract import extract
+from runtime._results import AgentLimits, AgentResult, BridgeCallRecord, CancelToken, TurnRecord
+from runtime.models import GenerationSettings, Model
+from runtime.template import (
+    SnippetOutcome,
+    Step,
+    render_conversation,
+    render_tool_result,
+    render_value,
+)
+
+__all__ = ["RunLoop", "SnippetSession", "new_run_id"]
+
+
+class SnippetSession(Protocol):
+    """The part of a sandbox session the loop uses (``sandbox.Sandbox.session()``)."""
+
+    def run(self, source: str) -> Any: ...
+
+
+def new_run_id() -> str:
+    """UTC start time plus randomness: unique, and sorts by time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+
+
+def _bound_names(code: str) -> set[str]:
+    """Names a snippet binds, so that the next snippet's pre-run check knows them."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
+def _check_message(issues: Sequence[Any]) -> str:
+    lines = [f"line {issue.line}: {issue.message}" for issue in issues]
+    return "the snippet was not run; fix these first:\n" + "\n".join(lines)
+
+
+def _outcome_from_run(run: Any) -> tuple[SnippetOutcome, str | None]:
+    """Convert a ``sandbox.RunResult`` into the template's ``SnippetOutcome`` and error kind."""
+    error = run.error
+    if run.ok or error is None:
+        value = None if run.value is None else render_value(run.value)
+        return SnippetOutcome(ok=True, output=run.stdout, value=value), None
+    message = error.message
+    if error.traceback and error.traceback not in message:
+        message = f"{message}\n{error.traceback}"
+    return SnippetOutcome(ok=False, output=run.stdout, error=message), str(error.kind)
+
+
+class RunLoop:
+    """One question's run; ``execute()`` drives it to the end and returns the result."""
+
+    def __init__(
+        self,
+        *,
+        question: str,
+        model: Model,
+        system: str,
+        functions: Sequence[Any],
+        session: SnippetSession,
+        check: Callable[..., Sequence[Any]],
+        limits: AgentLimits,
+        settings: GenerationSettings,
+        emit: Callable[[Event], None],
+        cancel: CancelToken,
+        workspace: str | None,
+    ) -> None:
+        self.question = question
+        self.model = model
+        self.system = system
+        self.functions = functions
+        self.session = session
+        self.check = check
+        self.limits = limits
+        self.settings = dataclasses.replace(
+            settings,
+            max_tokens=min(settings.max_tokens, limits.max_reply_tokens),
+            should_stop=lambda: cancel.cancelled,
+        )
+        self.emit_to = emit
+        self.cancel = cancel
+        self.workspace = workspace
+        self.run_id = new_run_id()
+        self.seq = 0
+        self.steps: list[Step] = []
+        self.turns: list[TurnRecord] = []
+        self.usage = Usage()
+        self.known_names: set[str] = set()
+
+    def emit(self, factory: Callable[..., Event], **fields: Any) -> None:
+        event = factory(run_id=self.run_id, seq=self.seq, at=time.time(), **fields)
+        self.seq += 1
+        self.emit_to(event)
+
+    def execute(self) -> AgentResult:
+        started = time.monotonic()
+        self.emit(
+            RunStarted,
+            question=self.question,
+            model=self.model.name,
+            workspace=self.workspace,
+            system=self.system,
+            functions=[f.name for f in self.functions],
+            limits=dataclasses.asdict(self.limits),
+        )
+        outcome: Outcome = "max_turns"
+        answer: str | None = None
+        failure: BaseException | None = None
+        try:
+            outcome, answer = self._turns(started)
+        except BaseException as error:  # recorded, then re-raised below
+            failure = error
+            outcome = "cancelled" if isinstance(error, KeyboardInterrupt) else "error"
+        duration = time.monotonic() - started
+        self.emit(
+            RunFinished,
+            outcome=outcome,
+            answer=answer,
+            turns=len(self.turns),
+            usage=self.usage,
+            duration_s=duration,
+            error=None if failure is None else f"{type(failure).__name__}: {failure}",
+        )
+        if failure is not None:
+            failure.add_note(f"punie trace id: {self.run_id}")
+            raise failure
+        return AgentResult(
+            question=self.question,
+            answer=answer,
+            outcome=outcome,
+            turns=self.turns,
+            usage=self.usage,
+            trace_id=self.run_id,
+            duration_s=duration,
+        )
+
+    def _turns(self, started: float) -> tuple[Outcome, str | None]:
+        for turn in range(1, self.limits.max_turns + 1):
+            if self.cancel.cancelled:
+                return "cancelled", None
+            if time.monotonic() - started > self.limits.max_time_s:
+                return "time_limit", None
+            messages = render_conversation(
+                system=self.system, question=self.question, steps=self.steps
+            )
+            self.emit(ModelRequest, turn=turn, messages=len(messages))
+            asked = time.monotonic()
+            completion = self.model.complete(messages, self.settings)
+            latency = time.monotonic() - asked
+            self.usage = Usage(
+                prompt_tokens=self.usage.prompt_tokens + completion.prompt_tokens,
+                completion_tokens=self.usage.completion_tokens + completion.completion_tokens,
+                model_requests=self.usage.model_requests + 1,
+            )
+            self.emit(
+                ModelResponse,
+                turn=turn,
+                text=completion.text,
+                latency_s=latency,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                finish_reason=completion.finish_reason,
+            )
+            if completion.finish_reason == "cancelled" or self.cancel.cancelled:
+                return "cancelled", None
+            extraction = extract(completion.text)
+            if extraction.kind == "answer" and completion.finish_reason != "length":
+                self.turns.append(
+                    TurnRecord(turn=turn, kind="answer", reply=completion.text, latency_s=latency)
+                )
+                return "success", extraction.answer
+            if extraction.kind == "tool_call":
+                step, record = self._snippet(
+                    turn,
+                    completion.text,
+                    extraction.code,
+                    extraction.preamble,
+                    extraction.form,
+                    latency,
+                )
+            else:
+                problem = extraction.problem or (
+                    f"your reply was cut off after {completion.completion_tokens} tokens "
+                    "without a tool call; answer in a few sentences, or write one short snippet"
+                )
+                self.emit(ReplyRejected, turn=turn, problem=problem)
+                result = f"Error: your reply could not be used: {problem}"
+                step = Step(code=None, raw=completion.text, result=result)
+                record = TurnRecord(
+                    turn=turn,
+                    kind="rejected",
+                    reply=completion.text,
+                    result=result,
+                    ok=False,
+                    error_kind="reply",
+                    latency_s=latency,
+                )
+            self.steps.append(step)
+            self.turns.append(record)
+            self.emit(TurnFinished, turn=turn, step=step)
+            if self.usage.total_tokens >= self.limits.max_tokens:
+                return "token_limit", None
+        return "max_turns", None
+
+    def _snippet(
+        self, turn: int, reply: str, code: str, preamble: str, form: str, latency: float
+    ) -> tuple[Step, TurnRecord]:
+        checked = time.monotonic()
+        issues = list(self.check(code, known_names=self.known_names))
+        self.emit(
+            SnippetChecked,
+            turn=turn,
+            code=code,
+            form=form,
+            issues=[CheckIssue(line=i.line, message=i.message, code=str(i.code)) for i in issues],
+            duration_s=time.monotonic() - checked,
+        )
+        calls: list[BridgeCallRecord] = []
+        if issues:
+            outcome = SnippetOutcome(ok=False, error=_check_message(issues))
+            kind: str | None = "precheck"
+        else:
+            ran = time.monotonic()
+            run = self.session.run(code)
+            outcome, kind = _outcome_from_run(run)
+            self.known_names |= _bound_names(code)
+            self.emit(
+                SnippetExecuted,
+                turn=turn,
+                code=code,
+                outcome=outcome,
+                error_kind=kind,
+                duration_s=time.monotonic() - ran,
+            )
+            for call in run.calls:
+                self.emit(
+                    BridgeCalled,
+                    turn=turn,
+                    name=call.name,
+                    arguments=call.arguments,
+                    duration_s=call.duration_s,
+                    ok=call.ok,
+                    error=call.error,
+                )
+                calls.append(
+                    BridgeCallRecord(
+                        turn=turn,
+                        name=call.name,
+                        arguments=call.arguments,
+                        ok=call.ok,
+                        duration_s=call.duration_s,
+                        error=call.error,
+                    )
+                )
+        result = render_tool_result(outcome)
+        step = Step(code=code, preamble=preamble, result=result)
+        record = TurnRecord(
+            turn=turn,
+            kind="tool_call",
+            reply=reply,
+            code=code,
+            result=result,
+            ok=outcome.ok,
+            error_kind=kind,
+            calls=calls,
+            latency_s=latency,
+        )
+        return step, record
