@@ -1,0 +1,250 @@
+"""The navigation bridges: implementations and argument models.
+
+Each bridge opens the file it is asked about in the workspace's warm language server (so the
+server sees the file as it is on disk now), resolves a symbol name to a position when no column is
+given, sends one request, and converts the answer into a contract. The records themselves, with
+their docstrings and examples, are assembled in ``bridges.lsp._records``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pydantic import BaseModel, ConfigDict, Field
+
+from bridges._errors import BridgeArgumentError
+from bridges._record import BridgeContext
+from bridges._workspace import resolve_in_workspace
+from bridges.lsp._convert import (
+    SourceLines,
+    flatten_symbols,
+    hover_text,
+    locations,
+    outline_of,
+)
+from bridges.lsp._positions import Target, find_target, to_server
+from bridges.lsp._session import LanguageServerSession, session_for
+from parsers.contracts.lsp import (
+    DefinitionResult,
+    DocumentSymbolsResult,
+    HoverResult,
+    ReferencesResult,
+    SymbolInfo,
+    WorkspaceSymbolsResult,
+)
+
+__all__ = [
+    "DocumentSymbolsArguments",
+    "PositionArguments",
+    "ReferencesArguments",
+    "WorkspaceSymbolsArguments",
+    "document_symbols",
+    "find_references",
+    "goto_definition",
+    "hover",
+    "workspace_symbols",
+]
+
+_ARGUMENTS = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class PositionArguments(BaseModel):
+    """A name in a file: by symbol (preferred), optionally narrowed by line, or by line+column."""
+
+    model_config = _ARGUMENTS
+
+    file: str
+    """Python file relative to the workspace root, e.g. 'shop/cart.py'."""
+    symbol: str | None = None
+    """Name to look up: 'Cart', or 'Cart.total' for a method; found in the file for you."""
+    line: int | None = Field(default=None, ge=1)
+    """1-based line; narrows the search for symbol to that line."""
+    column: int | None = Field(default=None, ge=1)
+    """1-based column, only together with line, when symbol is not given."""
+
+
+class ReferencesArguments(PositionArguments):
+    """Arguments of find_references."""
+
+    include_declaration: bool = True
+    """Whether the definition itself counts as a reference."""
+
+
+class DocumentSymbolsArguments(BaseModel):
+    """Arguments of document_symbols."""
+
+    model_config = _ARGUMENTS
+
+    file: str
+    """Python file relative to the workspace root."""
+
+
+class WorkspaceSymbolsArguments(BaseModel):
+    """Arguments of workspace_symbols."""
+
+    model_config = _ARGUMENTS
+
+    query: str = Field(min_length=1)
+    """Name or part of a name to search for, e.g. 'Cart' or 'discount'."""
+    limit: int = Field(default=50, ge=1, le=500)
+    """At most this many symbols are returned."""
+
+
+def _session(context: BridgeContext) -> LanguageServerSession:
+    return session_for(context.workspace)
+
+
+def _read(context: BridgeContext, file: str) -> tuple[Path, str]:
+    path = resolve_in_workspace(context.workspace, file, kind="file")
+    if path.suffix not in (".py", ".pyi"):
+        raise BridgeArgumentError(
+            f"{file!r} is not a Python file; navigation bridges work on .py and .pyi files"
+        )
+    try:
+        return path, path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BridgeArgumentError(
+            f"{file!r} is not UTF-8 text, so the language server cannot read it; use "
+            "grep to search it instead"
+        ) from None
+
+
+def _identifier(path: Path) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=path.as_uri())
+
+
+def _outline(
+    session: LanguageServerSession, path: Path, text: str, lines: SourceLines
+) -> list[SymbolInfo]:
+    found = session.request(
+        types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+        types.DocumentSymbolParams(text_document=_identifier(path)),
+        documents={path: text},
+    )
+    return flatten_symbols(found, lines, uri=path.as_uri())
+
+
+def _position(
+    context: BridgeContext, arguments: PositionArguments
+) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, types.Position]:
+    path, text = _read(context, arguments.file)
+    session = _session(context)
+    lines = SourceLines(context.workspace, session.position_encoding)
+    lines.remember(path, text)
+    needs_outline = arguments.symbol is not None and arguments.line is None
+    outline = outline_of(_outline(session, path, text, lines)) if needs_outline else []
+    if arguments.column is not None and arguments.line is None:
+        raise BridgeArgumentError("column= needs line= too; or pass only symbol='Name'")
+    target = find_target(
+        file=arguments.file,
+        text=text,
+        symbol=arguments.symbol,
+        line=arguments.line,
+        column=arguments.column,
+        outline=outline,
+    )
+    line_text = lines.line(path.as_uri(), target.line - 1)
+    position = types.Position(
+        line=target.line - 1,
+        character=to_server(line_text, target.column, session.position_encoding),
+    )
+    return session, path, text, lines, target, position
+
+
+def goto_definition(context: BridgeContext, arguments: PositionArguments) -> DefinitionResult:
+    session, path, text, lines, target, position = _position(context, arguments)
+    found = session.request(
+        types.TEXT_DOCUMENT_DEFINITION,
+        types.DefinitionParams(text_document=_identifier(path), position=position),
+        documents={path: text},
+    )
+    definitions = locations(found, lines)
+    return DefinitionResult(
+        symbol=target.symbol,
+        file=lines.display(path.as_uri()),
+        line=target.line,
+        column=target.column,
+        definitions=definitions,
+        count=len(definitions),
+    )
+
+
+def find_references(context: BridgeContext, arguments: ReferencesArguments) -> ReferencesResult:
+    session, path, text, lines, target, position = _position(context, arguments)
+    found = session.request(
+        types.TEXT_DOCUMENT_REFERENCES,
+        types.ReferenceParams(
+            text_document=_identifier(path),
+            position=position,
+            context=types.ReferenceContext(include_declaration=arguments.include_declaration),
+        ),
+        documents={path: text},
+    )
+    references = sorted(
+        locations(found, lines), key=lambda item: (item.file, item.line, item.column)
+    )
+    return ReferencesResult(
+        symbol=target.symbol,
+        references=references,
+        count=len(references),
+        files=sorted({item.file for item in references}),
+    )
+
+
+def hover(context: BridgeContext, arguments: PositionArguments) -> HoverResult:
+    session, path, text, lines, target, position = _position(context, arguments)
+    found = session.request(
+        types.TEXT_DOCUMENT_HOVER,
+        types.HoverParams(text_document=_identifier(path), position=position),
+        documents={path: text},
+    )
+    content = hover_text(found)
+    return HoverResult(
+        symbol=target.symbol,
+        file=lines.display(path.as_uri()),
+        line=target.line,
+        column=target.column,
+        text=content,
+        found=bool(content),
+    )
+
+
+def document_symbols(
+    context: BridgeContext, arguments: DocumentSymbolsArguments
+) -> DocumentSymbolsResult:
+    path, text = _read(context, arguments.file)
+    session = _session(context)
+    lines = SourceLines(context.workspace, session.position_encoding)
+    lines.remember(path, text)
+    symbols = _outline(session, path, text, lines)
+    return DocumentSymbolsResult(
+        file=lines.display(path.as_uri()), symbols=symbols, count=len(symbols)
+    )
+
+
+def workspace_symbols(
+    context: BridgeContext, arguments: WorkspaceSymbolsArguments
+) -> WorkspaceSymbolsResult:
+    session = _session(context)
+    lines = SourceLines(context.workspace, session.position_encoding)
+    query = arguments.query.strip()
+    found = session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query=query))
+    symbols = flatten_symbols(found, lines)
+    lowered = query.lower()
+    symbols.sort(
+        key=lambda item: (
+            item.name != query,
+            item.name.lower() != lowered,
+            item.file.startswith("/"),
+            item.file,
+            item.line,
+        )
+    )
+    kept = symbols[: arguments.limit]
+    return WorkspaceSymbolsResult(
+        query=query,
+        symbols=kept,
+        count=len(kept),
+        truncated=len(symbols) > len(kept),
+    )

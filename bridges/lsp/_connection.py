@@ -1,0 +1,357 @@
+"""One running language-server process and the pygls client talking to it (asyncio side).
+
+Everything here runs on the shared loop thread (``bridges.lsp._loop``). The pitfalls of pygls 2.1
+with lsprotocol 2025.0.0 are handled in one place:
+
+- ty announces notebook sync options that lsprotocol's converter cannot structure; the failure is
+  only logged and the ``initialize`` response never arrives. A structure hook drops that field
+  (punie opens no notebooks).
+- Every request carries its own id and a timeout; on timeout a ``$/cancelRequest`` is sent and the
+  pending future is forgotten, so a silent server cannot hang a bridge.
+- The server's stderr is drained continuously into a short ring buffer (a full pipe would block
+  the server; the tail goes into error messages).
+- Server-to-client requests are answered: ``workspace/configuration`` (defaults),
+  ``client/registerCapability``, ``window/workDoneProgress/create`` and friends.
+- The server does not watch files itself: it asks the client to. Before each request the
+  workspace's Python files are compared with the last snapshot and changes are sent as
+  ``workspace/didChangeWatchedFiles`` (or ``didChange`` for documents already open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.protocol import default_converter
+
+__all__ = ["Connection", "ServerExited", "scan_sources"]
+
+logger = logging.getLogger("punie.lsp.client")
+
+_SKIP_DIRS = frozenset(
+    {"__pycache__", "node_modules", ".venv", "venv", ".git", ".hg", ".tox", ".mypy_cache"}
+)
+_SOURCE_SUFFIXES = (".py", ".pyi")
+_CONFIG_FILES = ("pyproject.toml", "ty.toml")
+
+
+class ServerExited(Exception):
+    """The server process is gone (crashed, killed, or closed); the session may restart it."""
+
+
+def _converter() -> Any:
+    converter = default_converter()
+    notebook_sync = Optional[  # noqa: UP045 - must be the exact key lsprotocol registers
+        Union[  # noqa: UP007
+            types.NotebookDocumentSyncOptions, types.NotebookDocumentSyncRegistrationOptions
+        ]
+    ]
+    converter.register_structure_hook(notebook_sync, lambda _object, _type: None)
+    return converter
+
+
+class _Client(LanguageClient):
+    """A pygls client that remembers when its server process exits."""
+
+    def __init__(self) -> None:
+        super().__init__("punie", "0.1", converter_factory=_converter)
+        self.exited = asyncio.Event()
+
+    async def server_exit(self, server: asyncio.subprocess.Process) -> None:
+        logger.info("language server %s exited with status %s", server.pid, server.returncode)
+        self.exited.set()
+
+
+def scan_sources(root: Path) -> dict[Path, int]:
+    """Modification times (ns) of every Python source and type-checker config under ``root``."""
+    found: dict[Path, int] = {}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in _SKIP_DIRS and not name.startswith("."):
+                        stack.append(Path(entry.path))
+                elif name.endswith(_SOURCE_SUFFIXES) or name in _CONFIG_FILES:
+                    found[Path(entry.path)] = entry.stat().st_mtime_ns
+            except OSError:
+                continue
+    return found
+
+
+class Connection:
+    """A started server: the client, the documents it has open, the file snapshot."""
+
+    def __init__(self, *, workspace: Path, argv: list[str], env: dict[str, str]) -> None:
+        self.workspace = workspace
+        self.argv = argv
+        self.env = env
+        self.client = _Client()
+        self.process: asyncio.subprocess.Process | None = None
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
+        self.position_encoding = "utf-16"
+        self.capabilities: types.ServerCapabilities | None = None
+        self.documents: dict[Path, tuple[int, str]] = {}
+        """Open documents: path -> (version, text sent)."""
+        self.snapshot: dict[Path, int] = {}
+        self.started_s = 0.0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._register_handlers()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def alive(self) -> bool:
+        process = self.process
+        return (
+            process is not None
+            and process.returncode is None
+            and not self.client.exited.is_set()
+            and not self.client.stopped
+        )
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.process is None else self.process.pid
+
+    async def start(self, timeout_s: float) -> None:
+        """Start the process and complete the ``initialize`` handshake within ``timeout_s``."""
+        started = time.perf_counter()
+        await self.client.start_io(*self.argv, cwd=str(self.workspace), env=self.env)
+        # pygls keeps the process privately; we need it to drain stderr and to check liveness.
+        self.process = self.client._server
+        if self.process is not None and self.process.stderr is not None:
+            self._tasks.append(asyncio.create_task(self._drain(self.process.stderr)))
+        uri = self.workspace.as_uri()
+        params = types.InitializeParams(
+            process_id=os.getpid(),
+            root_uri=uri,
+            workspace_folders=[types.WorkspaceFolder(uri=uri, name=self.workspace.name)],
+            capabilities=types.ClientCapabilities(
+                general=types.GeneralClientCapabilities(position_encodings=["utf-32", "utf-16"]),
+                workspace=types.WorkspaceClientCapabilities(
+                    configuration=True,
+                    workspace_folders=True,
+                    did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                        dynamic_registration=True
+                    ),
+                    symbol=types.WorkspaceSymbolClientCapabilities(dynamic_registration=False),
+                ),
+                text_document=types.TextDocumentClientCapabilities(
+                    document_symbol=types.DocumentSymbolClientCapabilities(
+                        hierarchical_document_symbol_support=True
+                    ),
+                    hover=types.HoverClientCapabilities(
+                        content_format=[types.MarkupKind.PlainText, types.MarkupKind.Markdown]
+                    ),
+                    definition=types.DefinitionClientCapabilities(link_support=False),
+                    synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
+                ),
+                window=types.WindowClientCapabilities(work_done_progress=True),
+            ),
+        )
+        result = await self._await(self.client.initialize_async(params), timeout_s, "initialize")
+        self.capabilities = result.capabilities
+        encoding = result.capabilities.position_encoding
+        self.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
+        self.client.initialized(types.InitializedParams())
+        self.snapshot = await asyncio.to_thread(scan_sources, self.workspace)
+        self.started_s = time.perf_counter() - started
+
+    async def close(self, timeout_s: float = 3.0) -> None:
+        """Shut the server down politely; kill it if it does not leave within ``timeout_s``."""
+        if self.alive:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.client.shutdown_async(None), timeout_s)
+            with contextlib.suppress(Exception):
+                self.client.exit(None)
+        process = self.process
+        if process is not None and process.returncode is None:
+            try:
+                await asyncio.wait_for(process.wait(), timeout_s)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.client.stop(), timeout_s)
+        for task in self._tasks:
+            task.cancel()
+
+    async def _drain(self, stream: asyncio.StreamReader) -> None:
+        while True:
+            line = await stream.readline()
+            if not line:
+                return
+            text = line.decode("utf-8", errors="replace").rstrip()
+            self.stderr_tail.append(text)
+            logger.debug("server stderr: %s", text)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    async def request(self, method: str, params: Any, timeout_s: float) -> Any:
+        """Send one request; ``ServerExited`` if the process dies, ``TimeoutError`` if silent."""
+        if not self.alive:
+            raise ServerExited("the language server is not running")
+        msg_id = str(uuid.uuid4())
+        future = self.client.protocol.send_request_async(method, params, msg_id=msg_id)
+        try:
+            return await self._await(future, timeout_s, method)
+        except TimeoutError:
+            self.client.protocol._request_futures.pop(msg_id, None)
+            if self.alive:
+                with contextlib.suppress(Exception):
+                    self.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+            raise
+
+    async def _await(self, awaitable: Any, timeout_s: float, what: str) -> Any:
+        task = asyncio.ensure_future(awaitable)
+        exited = asyncio.ensure_future(self.client.exited.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {task, exited}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            exited.cancel()
+        if task in done:
+            try:
+                return task.result()
+            except RuntimeError as error:
+                # pygls fails pending requests with RuntimeError when the process exits.
+                if not self.alive:
+                    raise ServerExited(str(error)) from error
+                raise
+        task.cancel()
+        if exited in done or not self.alive:
+            raise ServerExited(f"the language server exited during {what}")
+        raise TimeoutError(f"{what} got no answer within {timeout_s:g} s")
+
+    # -- documents and files -----------------------------------------------------------------
+
+    def sync_document(self, path: Path, text: str) -> None:
+        """Make the server see ``text`` as the content of ``path`` (open it or update it)."""
+        uri = path.as_uri()
+        known = self.documents.get(path)
+        if known is None:
+            self.client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=uri, language_id="python", version=1, text=text
+                    )
+                )
+            )
+            self.documents[path] = (1, text)
+        elif known[1] != text:
+            version = known[0] + 1
+            self.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                )
+            )
+            self.documents[path] = (version, text)
+
+    async def sync_files(self) -> None:
+        """Tell the server about Python files created, changed or deleted since the last call."""
+        current = await asyncio.to_thread(scan_sources, self.workspace)
+        previous = self.snapshot
+        events: list[types.FileEvent] = []
+        for path, mtime in current.items():
+            before = previous.get(path)
+            if before == mtime:
+                continue
+            if path in self.documents:
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    self.sync_document(path, path.read_text(encoding="utf-8"))
+                continue
+            kind = types.FileChangeType.Created if before is None else types.FileChangeType.Changed
+            events.append(types.FileEvent(uri=path.as_uri(), type=kind))
+        for path in previous.keys() - current.keys():
+            if path in self.documents:
+                self.client.text_document_did_close(
+                    types.DidCloseTextDocumentParams(
+                        text_document=types.TextDocumentIdentifier(uri=path.as_uri())
+                    )
+                )
+                del self.documents[path]
+            events.append(types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted))
+        self.snapshot = current
+        if events:
+            self.client.workspace_did_change_watched_files(
+                types.DidChangeWatchedFilesParams(changes=events)
+            )
+
+    # -- server-to-client traffic ------------------------------------------------------------
+
+    def _register_handlers(self) -> None:
+        client = self.client
+
+        @client.feature(types.WORKSPACE_CONFIGURATION)
+        def configuration(params: types.ConfigurationParams) -> list[Any]:
+            return [None for _ in params.items]
+
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            return None
+
+        @client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+        def unregister(params: types.UnregistrationParams) -> None:
+            return None
+
+        @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def progress_create(params: types.WorkDoneProgressCreateParams) -> None:
+            return None
+
+        @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+        def show_message_request(params: types.ShowMessageRequestParams) -> None:
+            logger.info("server asks: %s", params.message)
+            return None
+
+        @client.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            return types.ApplyWorkspaceEditResult(
+                applied=False, failure_reason="punie's navigation client never edits files"
+            )
+
+        @client.feature(types.WORKSPACE_DIAGNOSTIC_REFRESH)
+        def diagnostic_refresh(params: None) -> None:
+            return None
+
+        @client.feature(types.WORKSPACE_SEMANTIC_TOKENS_REFRESH)
+        def tokens_refresh(params: None) -> None:
+            return None
+
+        @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+        def inlay_refresh(params: None) -> None:
+            return None
+
+        @client.feature(types.WINDOW_LOG_MESSAGE)
+        def log_message(params: types.LogMessageParams) -> None:
+            logger.debug("server log: %s", params.message)
+
+        @client.feature(types.WINDOW_SHOW_MESSAGE)
+        def show_message(params: types.ShowMessageParams) -> None:
+            logger.info("server message: %s", params.message)
+
+        @client.feature(types.PROGRESS)
+        def progress(params: types.ProgressParams) -> None:
+            return None
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            return None

@@ -1,0 +1,207 @@
+"""Language-server answers (lsprotocol types) -> punie's navigation contracts.
+
+The server speaks URIs and 0-based positions in its negotiated encoding; contracts carry
+workspace-relative paths, 1-based character columns and the text of the line. Files are read at
+most once per call through ``SourceLines``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+
+from bridges._workspace import relative_path
+from bridges.lsp._positions import Outline, from_server
+from parsers.contracts.lsp import SourceLocation, SymbolInfo
+
+__all__ = [
+    "SourceLines",
+    "flatten_symbols",
+    "hover_text",
+    "locations",
+    "outline_of",
+    "path_of",
+    "symbol_kind",
+]
+
+_HOVER_LIMIT = 4000
+
+
+def path_of(uri: str) -> Path | None:
+    """The local path of a ``file://`` URI, None for other schemes (vendored stubs...)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+class SourceLines:
+    """Lines of files, read once; knows the workspace and the negotiated position encoding."""
+
+    def __init__(self, workspace: Path, encoding: str) -> None:
+        self.workspace = workspace
+        self.encoding = encoding
+        self._files: dict[str, list[str]] = {}
+
+    def remember(self, path: Path, text: str) -> None:
+        self._files[str(path)] = text.splitlines()
+
+    def lines(self, uri: str) -> list[str]:
+        path = path_of(uri)
+        if path is None:
+            return []
+        key = str(path)
+        if key not in self._files:
+            try:
+                self._files[key] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self._files[key] = []
+        return self._files[key]
+
+    def line(self, uri: str, number: int) -> str:
+        lines = self.lines(uri)
+        return lines[number] if 0 <= number < len(lines) else ""
+
+    def column(self, uri: str, position: types.Position) -> int:
+        return from_server(self.line(uri, position.line), position.character, self.encoding)
+
+    def display(self, uri: str) -> str:
+        path = path_of(uri)
+        return uri if path is None else relative_path(self.workspace, path)
+
+    def location(self, uri: str, span: types.Range) -> SourceLocation:
+        end_column = max(self.column(uri, span.end), 1)
+        return SourceLocation(
+            file=self.display(uri),
+            line=span.start.line + 1,
+            column=self.column(uri, span.start),
+            end_line=span.end.line + 1,
+            end_column=end_column,
+            context=self.line(uri, span.start.line).strip(),
+        )
+
+
+def locations(
+    found: types.Location | Sequence[types.Location | types.LocationLink] | None,
+    lines: SourceLines,
+) -> list[SourceLocation]:
+    """Normalise a definition/references answer (one, many, links or None) into locations."""
+    if found is None:
+        return []
+    items = [found] if isinstance(found, types.Location) else list(found)
+    result: list[SourceLocation] = []
+    for item in items:
+        if isinstance(item, types.LocationLink):
+            result.append(lines.location(item.target_uri, item.target_selection_range))
+        else:
+            result.append(lines.location(item.uri, item.range))
+    return result
+
+
+def symbol_kind(kind: types.SymbolKind | int) -> str:
+    """'class', 'function', 'method'... from an LSP symbol kind."""
+    try:
+        return types.SymbolKind(kind).name.lower()
+    except ValueError:
+        return f"kind-{int(kind)}"
+
+
+def flatten_symbols(
+    found: Sequence[types.DocumentSymbol | types.SymbolInformation | types.WorkspaceSymbol] | None,
+    lines: SourceLines,
+    *,
+    uri: str | None = None,
+) -> list[SymbolInfo]:
+    """Document or workspace symbols, hierarchical or flat, as a flat outer-before-inner list."""
+    result: list[SymbolInfo] = []
+
+    def walk(symbol: types.DocumentSymbol, container: str | None, owner: str) -> None:
+        start = symbol.selection_range.start
+        result.append(
+            SymbolInfo(
+                name=symbol.name,
+                kind=symbol_kind(symbol.kind),
+                container=container,
+                file=lines.display(owner),
+                line=start.line + 1,
+                column=lines.column(owner, start),
+                end_line=symbol.range.end.line + 1,
+            )
+        )
+        inner = symbol.name if container is None else f"{container}.{symbol.name}"
+        for child in symbol.children or ():
+            walk(child, inner, owner)
+
+    for item in found or ():
+        if isinstance(item, types.DocumentSymbol):
+            walk(item, None, uri or "")
+            continue
+        location = item.location
+        if isinstance(location, types.Location):
+            start, end_line = location.range.start, location.range.end.line
+        else:  # WorkspaceSymbol with only a URI
+            start, end_line = types.Position(line=0, character=0), 0
+        line, column = _name_position(lines, location.uri, item.name, start, end_line)
+        result.append(
+            SymbolInfo(
+                name=item.name,
+                kind=symbol_kind(item.kind),
+                container=item.container_name or None,
+                file=lines.display(location.uri),
+                line=line,
+                column=column,
+                end_line=end_line + 1,
+            )
+        )
+    return result
+
+
+def _name_position(
+    lines: SourceLines, uri: str, name: str, start: types.Position, end_line: int
+) -> tuple[int, int]:
+    """1-based line and column of ``name`` in a symbol's range (flat symbols give only the range,
+    which starts at a decorator for decorated classes and functions)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    for number in range(start.line, min(end_line, start.line + 50) + 1):
+        text = lines.line(uri, number)
+        offset = start.character if number == start.line else 0
+        match = pattern.search(text, min(offset, len(text)))
+        if match:
+            return number + 1, match.start() + 1
+    return start.line + 1, lines.column(uri, start)
+
+
+def outline_of(symbols: Iterable[SymbolInfo]) -> list[Outline]:
+    """Qualified names with name positions, for resolving ``symbol='Cart.total'``."""
+    return [
+        Outline(
+            qualified=symbol.name
+            if symbol.container is None
+            else f"{symbol.container}.{symbol.name}",
+            line=symbol.line,
+            column=symbol.column,
+        )
+        for symbol in symbols
+    ]
+
+
+def hover_text(hover: types.Hover | None) -> str:
+    """The plain text of a hover answer, whatever shape the server chose."""
+    if hover is None:
+        return ""
+    contents = hover.contents
+    parts: list[str] = []
+    items = contents if isinstance(contents, (list, tuple)) else [contents]
+    for item in items:
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, types.MarkupContent):
+            parts.append(item.value)
+        elif isinstance(item, types.MarkedStringWithLanguage):
+            parts.append(item.value)
+    text = "\n".join(part.strip("\n") for part in parts).strip()
+    return text if len(text) <= _HOVER_LIMIT else text[:_HOVER_LIMIT] + "\n…(truncated)"

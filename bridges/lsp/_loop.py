@@ -1,0 +1,67 @@
+"""One private asyncio event loop on a daemon thread, shared by every language-server session.
+
+pygls' client is asyncio code, while bridges are called synchronously from the sandbox's host
+side, possibly from several threads at once. Rather than one loop per call (which would kill the
+warm server with it) or one per session, all sessions live on this loop; callers hand it
+coroutines with ``asyncio.run_coroutine_threadsafe`` and wait for the result with a timeout. All
+protocol state is therefore touched by one thread only, so it needs no locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+__all__ = ["LoopThread", "shared_loop"]
+
+T = TypeVar("T")
+
+
+class LoopThread:
+    """An event loop running forever on its own daemon thread."""
+
+    def __init__(self, name: str = "punie-lsp-client") -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    @property
+    def on_loop_thread(self) -> bool:
+        """True when called from the loop's own thread (where blocking would deadlock)."""
+        return threading.current_thread() is self._thread
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout_s: float) -> T:
+        """Run ``coroutine`` on the loop and wait at most ``timeout_s`` for its result.
+
+        Raises ``TimeoutError`` when it takes longer (the coroutine is cancelled), and whatever
+        the coroutine raises otherwise.
+        """
+        if self.on_loop_thread:
+            coroutine.close()
+            raise RuntimeError("LoopThread.run called from the loop thread; await instead")
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout_s)
+        except FutureTimeout:
+            future.cancel()
+            raise TimeoutError(f"no result within {timeout_s:g} s") from None
+
+
+_shared: LoopThread | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_loop() -> LoopThread:
+    """The process-wide loop thread, started on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or (not _shared.loop.is_running() and _shared.loop.is_closed()):
+            _shared = LoopThread()
+        return _shared

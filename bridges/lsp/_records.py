@@ -1,0 +1,99 @@
+"""The navigation bridge records: what the model reads about each bridge, and its examples."""
+
+from __future__ import annotations
+
+from bridges._record import Bridge
+from bridges.lsp._bridges import (
+    DocumentSymbolsArguments,
+    PositionArguments,
+    ReferencesArguments,
+    WorkspaceSymbolsArguments,
+    document_symbols,
+    find_references,
+    goto_definition,
+    hover,
+    workspace_symbols,
+)
+from bridges.lsp._examples import (
+    DEFINITION_EXAMPLES,
+    DOCUMENT_SYMBOL_EXAMPLES,
+    HOVER_EXAMPLES,
+    REFERENCE_EXAMPLES,
+    WORKSPACE_SYMBOL_EXAMPLES,
+)
+from parsers.contracts.lsp import (
+    DefinitionResult,
+    DocumentSymbolsResult,
+    HoverResult,
+    ReferencesResult,
+    WorkspaceSymbolsResult,
+)
+
+__all__ = ["NAVIGATION_BRIDGES"]
+
+_ADDRESSING = (
+    "Name the symbol instead of counting columns: symbol='Cart' finds the definition of Cart in "
+    "the file, or its first use there; symbol='Cart.total' names a method; add line=N to pick the "
+    "occurrence on that line. line= and column= (1-based) without symbol pin an exact position."
+)
+
+NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
+    Bridge(
+        name="goto_definition",
+        docstring=(
+            "Find where a name used in a Python file is defined (follows imports across files). "
+            + _ADDRESSING
+            + " Returns the definitions with file, 1-based line and column, and the line's text."
+        ),
+        arguments=PositionArguments,
+        result=DefinitionResult,
+        implementation=goto_definition,
+        examples=DEFINITION_EXAMPLES,
+    ),
+    Bridge(
+        name="find_references",
+        docstring=(
+            "Find every use of a symbol in the whole workspace (calls, imports, annotations). "
+            + _ADDRESSING
+            + " include_declaration=False leaves out the definition itself. Use it to find "
+            "callers, dead code, or what a rename would touch."
+        ),
+        arguments=ReferencesArguments,
+        result=ReferencesResult,
+        implementation=find_references,
+        examples=REFERENCE_EXAMPLES,
+    ),
+    Bridge(
+        name="hover",
+        docstring=(
+            "Show what the type checker knows about a name: the signature of a function, the type "
+            "of a variable or attribute, and its docstring. " + _ADDRESSING
+        ),
+        arguments=PositionArguments,
+        result=HoverResult,
+        implementation=hover,
+        examples=HOVER_EXAMPLES,
+    ),
+    Bridge(
+        name="document_symbols",
+        docstring=(
+            "The outline of one Python file: every class, function, method, field and constant "
+            "it defines, with kind, enclosing class (container) and 1-based line range."
+        ),
+        arguments=DocumentSymbolsArguments,
+        result=DocumentSymbolsResult,
+        implementation=document_symbols,
+        examples=DOCUMENT_SYMBOL_EXAMPLES,
+    ),
+    Bridge(
+        name="workspace_symbols",
+        docstring=(
+            "Search the whole workspace for definitions whose name matches query (fuzzy, "
+            "case-insensitive; exact matches first). Use it when you know a name but not its file."
+        ),
+        arguments=WorkspaceSymbolsArguments,
+        result=WorkspaceSymbolsResult,
+        implementation=workspace_symbols,
+        examples=WORKSPACE_SYMBOL_EXAMPLES,
+    ),
+)

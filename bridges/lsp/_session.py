@@ -1,0 +1,231 @@
+"""The synchronous face of a language server: one warm server per workspace, shared by threads.
+
+``session_for(workspace)`` returns the session of a workspace, creating it on first use; the
+server process itself starts lazily with the first request and stays warm for later calls and
+later snippets. If the process dies (crash, OOM, killed), the next request restarts it once,
+transparently, and retries; a second failure becomes a ``ToolCrashed`` bridge error. Every request
+runs under a timeout (``ToolTimeout``). ``close()`` shuts the server down politely; every session
+is closed at interpreter exit.
+
+Failures reach the model as bridge errors that say what to install or check:
+
+- no ``ty`` executable -> ``ToolMissing`` (install punie's dependencies, or ``pip install ty``)
+- the server does not start or answer ``initialize`` -> ``ToolCrashed`` with its stderr tail
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bridges._errors import ToolCrashed, ToolError, ToolMissing, ToolTimeout
+from bridges._runner import locate_tool, tool_environment
+from bridges.lsp._connection import Connection, ServerExited
+from bridges.lsp._loop import LoopThread, shared_loop
+
+__all__ = ["SERVERS", "LanguageServerSession", "close_all_sessions", "session_for"]
+
+T = TypeVar("T")
+
+SERVERS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "ty": ("ty", ("server",), "install punie's dependencies ('uv sync') or 'pip install ty'"),
+    "basedpyright": (
+        "basedpyright-langserver",
+        ("--stdio",),
+        "'pip install basedpyright' (it bundles Node)",
+    ),
+}
+"""Supported servers: name -> (program, arguments, how to install it)."""
+
+
+class LanguageServerSession:
+    """A warm language server for one workspace; every method is safe to call from any thread."""
+
+    def __init__(
+        self,
+        workspace: Path,
+        *,
+        server: str = "ty",
+        request_timeout_s: float = 20.0,
+        start_timeout_s: float = 30.0,
+        loop: LoopThread | None = None,
+    ) -> None:
+        if server not in SERVERS:
+            raise ValueError(f"unknown language server {server!r}; choose one of {sorted(SERVERS)}")
+        self.workspace = workspace.resolve()
+        self.server = server
+        self.request_timeout_s = request_timeout_s
+        self.start_timeout_s = start_timeout_s
+        self.restarts = 0
+        """How many times the server was restarted after dying."""
+        self._loop = loop or shared_loop()
+        self._lock = threading.Lock()
+        self._connection: Connection | None = None
+
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process id, or None before the first request and after close."""
+        connection = self._connection
+        return None if connection is None else connection.pid
+
+    @property
+    def position_encoding(self) -> str:
+        """The position encoding negotiated with the server ('utf-32' or 'utf-16')."""
+        return self._ensure().position_encoding
+
+    @property
+    def start_duration_s(self) -> float:
+        """Seconds the current server took from spawn to a completed ``initialize``."""
+        connection = self._connection
+        return 0.0 if connection is None else connection.started_s
+
+    def request(
+        self,
+        method: str,
+        params: Any,
+        *,
+        documents: dict[Path, str] | None = None,
+        timeout_s: float | None = None,
+    ) -> Any:
+        """Send ``method`` with ``params`` and return the structured result.
+
+        ``documents`` (absolute path -> text) are opened or updated first, and changed files in
+        the workspace are announced, so the server answers about what is on disk now.
+        """
+        limit = self.request_timeout_s if timeout_s is None else timeout_s
+
+        async def run(connection: Connection) -> Any:
+            await connection.sync_files()
+            for path, text in (documents or {}).items():
+                connection.sync_document(path, text)
+            return await connection.request(method, params, limit)
+
+        return self._call(run, limit + 5.0, method)
+
+    def close(self) -> None:
+        """Shut the server down (politely, then by force); later requests start a new one."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            self._run(connection.close(), 10.0)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _call(
+        self,
+        work: Callable[[Connection], Coroutine[Any, Any, T]],
+        timeout_s: float,
+        method: str,
+    ) -> T:
+        for attempt in (1, 2):
+            connection = self._ensure()
+            try:
+                return self._run(work(connection), timeout_s)
+            except ServerExited:
+                tail = _tail(connection)
+                self._discard(connection)
+                if attempt == 2:
+                    raise ToolCrashed(
+                        f"the language server '{self.server}' died twice while answering "
+                        f"{method}{tail}; check that '{self._program()} "
+                        f"{' '.join(SERVERS[self.server][1])}' runs in this workspace",
+                        tool=self.server,
+                    ) from None
+            except TimeoutError:
+                raise ToolTimeout(
+                    f"the language server '{self.server}' did not answer {method} within "
+                    f"{timeout_s:g} s; try a smaller query (one file, a more specific name)",
+                    tool=self.server,
+                ) from None
+        raise AssertionError("unreachable")
+
+    def _run(self, coroutine: Coroutine[Any, Any, T], timeout_s: float) -> T:
+        return self._loop.run(coroutine, timeout_s)
+
+    def _ensure(self) -> Connection:
+        with self._lock:
+            connection = self._connection
+            if connection is not None and connection.alive:
+                return connection
+            if connection is not None:
+                self._connection = None
+                self.restarts += 1
+                self._run(connection.close(1.0), 5.0)
+            connection = Connection(
+                workspace=self.workspace,
+                argv=[self._program(), *SERVERS[self.server][1]],
+                env=tool_environment(),
+            )
+            try:
+                self._run(connection.start(self.start_timeout_s), self.start_timeout_s + 5.0)
+            except (ServerExited, TimeoutError, OSError, RuntimeError) as error:
+                tail = _tail(connection)
+                self._run(connection.close(1.0), 5.0)
+                raise ToolCrashed(
+                    f"the language server '{self.server}' did not start in {self.workspace.name!r}"
+                    f" ({type(error).__name__}: {error}){tail}; check that "
+                    f"'{self._program()} {' '.join(SERVERS[self.server][1])}' runs there "
+                    "(a broken pyproject.toml [tool.ty] section or ty.toml stops it)",
+                    tool=self.server,
+                ) from None
+            self._connection = connection
+            return connection
+
+    def _discard(self, connection: Connection) -> None:
+        with self._lock:
+            if self._connection is connection:
+                self._connection = None
+                self.restarts += 1
+        with contextlib.suppress(TimeoutError, OSError):
+            self._run(connection.close(1.0), 5.0)
+
+    def _program(self) -> str:
+        program, _, install = SERVERS[self.server]
+        try:
+            return str(locate_tool(program))
+        except ToolMissing:
+            raise ToolMissing(
+                f"the language server '{self.server}' is not installed (no '{program}' next to "
+                f"the Python interpreter or on PATH); {install}. Until then navigation bridges "
+                "cannot run — use grep or read_file instead",
+                tool=self.server,
+            ) from None
+
+
+def _tail(connection: Connection) -> str:
+    lines = [line for line in connection.stderr_tail if line.strip()][-5:]
+    return f" (server said: {' | '.join(lines)[-600:]})" if lines else ""
+
+
+_sessions: dict[tuple[Path, str], LanguageServerSession] = {}
+_sessions_lock = threading.Lock()
+
+
+def session_for(workspace: Path, *, server: str = "ty") -> LanguageServerSession:
+    """The shared session for ``workspace`` (created on first use, server started lazily)."""
+    key = (workspace.resolve(), server)
+    with _sessions_lock:
+        session = _sessions.get(key)
+        if session is None:
+            session = LanguageServerSession(key[0], server=server)
+            _sessions[key] = session
+        return session
+
+
+def close_all_sessions() -> None:
+    """Shut down every shared session's server (registered with ``atexit``)."""
+    with _sessions_lock:
+        sessions = list(_sessions.values())
+        _sessions.clear()
+    for session in sessions:
+        with contextlib.suppress(ToolError, TimeoutError, RuntimeError, OSError):
+            session.close()
+
+
+atexit.register(close_all_sessions)
