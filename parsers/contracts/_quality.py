@@ -62,7 +62,7 @@ class RuffViolation(Contract):
     message: str
     """What is wrong, as ruff says it."""
     fixable: bool
-    """True when ruff offers an automatic (safe or unsafe) fix."""
+    """True when ``ruff check --fix`` would fix it (ruff offers a safe fix)."""
 
 
 class RuffResult(Contract):
@@ -91,13 +91,15 @@ class FormatResult(Contract):
     """The outcome of checking (and optionally applying) ruff's formatting."""
 
     success: bool
-    """True when every file is already formatted (or was formatted, if ``applied``)."""
+    """True when every file is (or now, if ``applied``, was) formatted and none had errors."""
     files_checked: int
     """How many Python files were looked at."""
     changed_count: int
     """How many files are (or were) not formatted."""
     files: list[FormatFile]
     """The files that need formatting, each with its diff."""
+    errors: list[str]
+    """Files ruff could not format (e.g. a syntax error), each with ruff's reason."""
     applied: bool
     """True when the changes were written to disk."""
 

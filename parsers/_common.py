@@ -1,0 +1,66 @@
+"""Small helpers shared by the parsers: JSON decoding with typed failures, workspace-relative paths."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+from parsers._errors import ParseError
+
+__all__ = ["Reader", "relative_to_root"]
+
+
+def relative_to_root(path: str, root: str) -> str:
+    """``path`` relative to ``root`` when it lies inside it, with '/' separators; else unchanged."""
+    normal = path.replace("\\", "/")
+    if not normal:
+        return ""
+    if not posixpath.isabs(normal):
+        return posixpath.normpath(normal)
+    base = root.replace("\\", "/").rstrip("/")
+    if normal == base:
+        return "."
+    if base and normal.startswith(base + "/"):
+        return normal[len(base) + 1 :]
+    return normal
+
+
+class Reader:
+    """Typed access to decoded JSON that raises ``ParseError`` instead of ``KeyError``/``TypeError``."""
+
+    def __init__(self, *, tool: str, version: str) -> None:
+        self.tool = tool
+        self.version = version
+
+    def fail(self, fragment: Any, reason: str) -> ParseError:
+        text = fragment if isinstance(fragment, str) else json.dumps(fragment, default=str)
+        return ParseError(tool=self.tool, version=self.version, fragment=text, reason=reason)
+
+    def loads(self, text: str) -> Any:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            start = max(0, error.pos - 40)
+            raise self.fail(
+                text[start : error.pos + 80] or text, f"not JSON ({error.msg})"
+            ) from None
+
+    def get(self, item: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+        if not isinstance(item, dict):
+            raise self.fail(item, f"expected an object with key {key!r}")
+        if key not in item:
+            raise self.fail(item, f"missing key {key!r}")
+        value = item[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
+            raise self.fail(item, f"key {key!r} has an unexpected type {type(value).__name__}")
+        return value
+
+    def optional(self, item: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+        if isinstance(item, dict) and item.get(key) is None:
+            return None
+        return self.get(item, key, kind)
+
+
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)

@@ -1,0 +1,132 @@
+"""ruff: ``ruff check --output-format json`` -> ``RuffResult``; ``ruff format --diff`` -> ``FormatResult``.
+
+``ruff check`` reports a JSON array of ``{code, message, filename (absolute), location{row,
+column}, fix{applicability, ...} | null, ...}``; a syntax error has ``code: null``. ``ruff format
+--check --diff`` prints unified diffs (``--- path`` / ``+++ path`` headers) on stdout and a summary
+("1 file would be reformatted, 9 files already formatted") on stderr, after an ``error: Failed to
+parse path:line:col: message`` line for each file it could not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers._common import Reader, relative_to_root
+from parsers._errors import ParseError
+from parsers.contracts import FormatFile, FormatResult, RuffResult, RuffViolation
+
+__all__ = ["parse_ruff_format", "parse_ruff_json"]
+
+
+def parse_ruff_json(text: str, *, version: str, root: str = "") -> RuffResult:
+    """Read ruff's JSON report; ``fixable`` means a safe fix exists (what ``--fix`` applies)."""
+    reader = Reader(tool="ruff", version=version)
+    data = reader.loads(text)
+    if not isinstance(data, list):
+        raise reader.fail(text, "expected a JSON array of violations")
+    violations = []
+    for item in data:
+        location = reader.get(item, "location", dict)
+        fix = reader.optional(item, "fix", dict)
+        applicability = None if fix is None else reader.get(fix, "applicability", str)
+        if applicability not in (None, "safe", "unsafe", "display-only"):
+            raise reader.fail(item, f"unknown fix applicability {applicability!r}")
+        violations.append(
+            RuffViolation(
+                file=relative_to_root(reader.get(item, "filename", str), root),
+                line=reader.get(location, "row", int),
+                column=reader.get(location, "column", int),
+                code=reader.optional(item, "code", str) or "",
+                message=reader.get(item, "message", str),
+                fixable=applicability == "safe",
+            )
+        )
+    violations.sort(key=lambda v: (v.file, v.line, v.column, v.code))
+    return RuffResult(
+        success=not violations,
+        violation_count=len(violations),
+        fixable_count=sum(v.fixable for v in violations),
+        violations=violations,
+    )
+
+
+_SUMMARY = re.compile(
+    r"^(?:(?P<changed>\d+) files? (?:would be reformatted|reformatted))?"
+    r"(?:, )?(?:(?P<same>\d+) files? (?:already formatted|left unchanged))?$"
+)
+
+
+def parse_ruff_format(
+    stdout: str, stderr: str, *, version: str, root: str = "", applied: bool = False
+) -> FormatResult:
+    """Read ``ruff format --check --diff`` output (diffs on stdout, summary line on stderr)."""
+    summary = _summary_line(stderr, version)
+    match = _SUMMARY.match(summary)
+    if match is None or not (match["changed"] or match["same"]):
+        raise ParseError(
+            tool="ruff", version=version, fragment=summary, reason="unknown format summary line"
+        )
+    changed = int(match["changed"] or 0)
+    same = int(match["same"] or 0)
+    files = _split_diffs(stdout, version, root)
+    if not applied and len(files) != changed:
+        raise ParseError(
+            tool="ruff",
+            version=version,
+            fragment=stdout[:300] or summary,
+            reason=f"summary says {changed} files would change but {len(files)} diffs were found",
+        )
+    errors = [
+        line.strip().removeprefix("error: ").removeprefix("Failed to parse ")
+        for line in stderr.splitlines()
+        if line.startswith("error:")
+    ]
+    return FormatResult(
+        success=(applied or changed == 0) and not errors,
+        files_checked=changed + same + len(errors),
+        changed_count=changed,
+        files=files,
+        errors=[
+            relative_to_root(error, root) if error.startswith("/") else error for error in errors
+        ],
+        applied=applied,
+    )
+
+
+def _summary_line(stderr: str, version: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith(("warning:", "error:")):
+            continue
+        return line
+    raise ParseError(
+        tool="ruff", version=version, fragment=stderr, reason="no format summary line on stderr"
+    )
+
+
+def _split_diffs(stdout: str, version: str, root: str) -> list[FormatFile]:
+    files: list[FormatFile] = []
+    current: list[str] = []
+    lines = stdout.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        nxt = lines[index + 1] if index + 1 < len(lines) else ""
+        if line.startswith("--- ") and nxt.startswith("+++ "):
+            if current:
+                files.append(_diff_file(current, version, root))
+            current = [line]
+        elif current:
+            current.append(line)
+        elif line.strip():
+            raise ParseError(
+                tool="ruff", version=version, fragment=line, reason="text before the first diff"
+            )
+    if current:
+        files.append(_diff_file(current, version, root))
+    return sorted(files, key=lambda f: f.file)
+
+
+def _diff_file(lines: list[str], version: str, root: str) -> FormatFile:
+    path = lines[0][4:].rstrip("\n").split("\t")[0]
+    if not path:
+        raise ParseError(tool="ruff", version=version, fragment=lines[0], reason="empty diff path")
+    return FormatFile(file=relative_to_root(path, root), diff="".join(lines))

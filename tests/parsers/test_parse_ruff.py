@@ -1,0 +1,125 @@
+"""ruff's JSON lint report and format diffs, from runs of ruff 0.17.6 in tests/fixtures/ruff*/."""
+
+from __future__ import annotations
+
+import pytest
+from fixture_files import captured
+
+from parsers import ParseError, parse_ruff_format, parse_ruff_json
+
+
+def lint(case: str):
+    run = captured("ruff", case)
+    return parse_ruff_json(run.read("stdout"), version=run.version, root=run.root)
+
+
+def fmt(case: str):
+    run = captured("ruff_format", case)
+    return parse_ruff_format(
+        run.read("stdout"), run.read("stderr"), version=run.version, root=run.root
+    )
+
+
+def test_no_findings() -> None:
+    result = lint("clean")
+    assert result.success
+    assert (result.violation_count, result.fixable_count, result.violations) == (0, 0, [])
+
+
+def test_many_findings_with_relative_paths_and_safe_fixes() -> None:
+    result = lint("shop")
+    assert not result.success
+    assert result.violation_count == 5
+    found = [(v.file, v.line, v.column, v.code, v.fixable) for v in result.violations]
+    assert found == [
+        ("shop/pricing.py", 3, 1, "I001", True),
+        ("shop/pricing.py", 3, 8, "F401", True),
+        ("shop/pricing.py", 21, 16, "E711", False),
+        ("shop/pricing.py", 26, 34, "B006", False),
+        ("shop/pricing.py", 29, 5, "E722", False),
+    ]
+    assert result.fixable_count == 2
+    assert result.violations[1].message == "`os` imported but unused"
+
+
+def test_unicode_paths() -> None:
+    result = lint("unicode")
+    assert [(v.file, v.code) for v in result.violations] == [("café/données.py", "F401")]
+
+
+def test_syntax_errors_in_the_checked_code() -> None:
+    result = lint("syntax")
+    assert not result.success
+    assert {v.code for v in result.violations} == {"invalid-syntax"}
+    assert {v.file for v in result.violations} == {"broken.py"}
+
+
+def test_the_tools_own_error_output_is_not_a_report() -> None:
+    run = captured("ruff", "tool_error")
+    assert run.returncode == 2
+    with pytest.raises(ParseError, match=r"ruff \(ruff 0\.17\.6\): not JSON"):
+        parse_ruff_json(run.read("stdout"), version=run.version)
+    with pytest.raises(ParseError, match="Unknown rule selector"):
+        parse_ruff_json(run.read("stderr"), version=run.version)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"violations": []}', "expected a JSON array"),
+        ('[{"code": "F401", "message": "m", "filename": "a.py"}]', "missing key 'location'"),
+        (
+            '[{"code": "F401", "message": "m", "filename": "a.py",'
+            ' "location": {"line": 1, "column": 1}, "fix": null}]',
+            "missing key 'row'",
+        ),
+        (
+            '[{"code": "F401", "message": "m", "filename": "a.py",'
+            ' "location": {"row": 1, "column": 1}, "fix": {"applicability": "sometimes"}}]',
+            "unknown fix applicability",
+        ),
+    ],
+)
+def test_lint_format_drift(text: str, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason) as caught:
+        parse_ruff_json(text, version="ruff 9.9.9")
+    assert "ruff (ruff 9.9.9)" in str(caught.value)
+
+
+def test_format_clean() -> None:
+    result = fmt("clean")
+    assert result.success
+    assert (result.files_checked, result.changed_count, result.files) == (1, 0, [])
+
+
+def test_format_changes_with_diffs() -> None:
+    result = fmt("shop")
+    assert not result.success
+    assert result.changed_count == 1
+    assert [f.file for f in result.files] == ["shop/inventory.py"]
+    assert "+        self.stock: dict[str, int] = {}" in result.files[0].diff
+    assert result.files_checked == result.changed_count + 17
+
+
+def test_format_unicode_paths() -> None:
+    assert [f.file for f in fmt("unicode").files] == ["café/données.py"]
+
+
+def test_format_syntax_error_is_reported() -> None:
+    result = fmt("syntax")
+    assert not result.success
+    assert result.errors == ["broken.py:2:5: Expected an expression"]
+
+
+@pytest.mark.parametrize(
+    ("stdout", "stderr", "reason"),
+    [
+        ("", "", "no format summary line"),
+        ("", "All done!\n", "unknown format summary line"),
+        ("garbage\n", "1 file would be reformatted\n", "text before the first diff"),
+        ("", "2 files would be reformatted\n", "summary says 2 files would change but 0 diffs"),
+    ],
+)
+def test_format_drift(stdout: str, stderr: str, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason):
+        parse_ruff_format(stdout, stderr, version="ruff 9.9.9")
