@@ -1,0 +1,136 @@
+"""The ``cst_*`` bridge records: argument models, model-facing docstrings, implementations."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bridges._record import Bridge, BridgeContext
+from bridges.cst._add_import import add_import
+from bridges.cst._examples import ADD_IMPORT_EXAMPLES, FIND_EXAMPLES, RENAME_EXAMPLES
+from bridges.cst._find import find_pattern
+from bridges.cst._rename import rename
+from parsers.contracts import Patch
+from parsers.contracts.cst import CstFindResult
+
+__all__ = [
+    "CST_ADD_IMPORT",
+    "CST_FIND_PATTERN",
+    "CST_RENAME",
+    "CstAddImportArguments",
+    "CstFindPatternArguments",
+    "CstRenameArguments",
+]
+
+_CONFIG = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class CstFindPatternArguments(BaseModel):
+    model_config = _CONFIG
+
+    pattern: str
+    """'KIND:NAME' with KIND in function, class, call, import, decorator, name, attribute."""
+    path: str = "."
+    """A .py file or a directory, relative to the workspace."""
+    limit: int = Field(default=200, ge=1, le=5000)
+    """At most this many matches are returned."""
+
+
+class CstRenameArguments(BaseModel):
+    model_config = _CONFIG
+
+    path: str
+    """The .py file to change, relative to the workspace."""
+    old_name: str
+    """The identifier to rename."""
+    new_name: str
+    """Its new spelling."""
+    apply: bool = True
+    """Write the change when the session allows writing; False only previews it."""
+
+
+class CstAddImportArguments(BaseModel):
+    model_config = _CONFIG
+
+    path: str
+    """The .py file to change, relative to the workspace."""
+    module: str
+    """Absolute dotted module, e.g. 'dataclasses'."""
+    name: str | None = None
+    """For 'from module import name'; None for 'import module'."""
+    alias: str | None = None
+    """Optional 'as' name."""
+    apply: bool = True
+    """Write the change when the session allows writing; False only previews it."""
+
+
+def _find(context: BridgeContext, arguments: CstFindPatternArguments) -> CstFindResult:
+    return find_pattern(
+        context, pattern=arguments.pattern, path=arguments.path, limit=arguments.limit
+    )
+
+
+def _rename(context: BridgeContext, arguments: CstRenameArguments) -> Patch:
+    return rename(
+        context,
+        path=arguments.path,
+        old_name=arguments.old_name,
+        new_name=arguments.new_name,
+        apply=arguments.apply,
+    )
+
+
+def _add_import(context: BridgeContext, arguments: CstAddImportArguments) -> Patch:
+    return add_import(
+        context,
+        path=arguments.path,
+        module=arguments.module,
+        name=arguments.name,
+        alias=arguments.alias,
+        apply=arguments.apply,
+    )
+
+
+CST_FIND_PATTERN = Bridge(
+    name="cst_find_pattern",
+    docstring="""Find syntax nodes by kind and name in Python files (parsed with LibCST, not grep).
+
+pattern is 'KIND:NAME'. KIND is one of: function, class, call, import, decorator, name,
+attribute. NAME is a (dotted) name and may use * and ? wildcards; it defaults to '*'.
+Examples: 'call:html', 'call:registry.register_factory', 'class:*Card', 'decorator:dataclass',
+'import:svcs', 'function:__call__'. A call also matches by its last part ('call:get' finds
+'container.get(...)'); an import also matches by a package prefix ('import:shop').
+path is a .py file or a directory relative to the workspace (default: everything).
+Returns matches in file and line order, each with file, line, column, kind, name and the code.""",
+    arguments=CstFindPatternArguments,
+    result=CstFindResult,
+    implementation=_find,
+    examples=FIND_EXAMPLES,
+)
+
+CST_RENAME = Bridge(
+    name="cst_rename",
+    docstring="""Rename an identifier (variable, function, class, parameter, import) in one file.
+
+Attribute names after a dot, keyword argument names and strings are left alone; an imported
+name becomes 'from m import Old as New'. Fails if old_name is absent or new_name already used.
+Returns a Patch: the unified diff and the new text. The file is written only when the session
+allows writing and apply is True; patch.applied says whether it was.""",
+    arguments=CstRenameArguments,
+    result=Patch,
+    implementation=_rename,
+    examples=RENAME_EXAMPLES,
+)
+
+CST_ADD_IMPORT = Bridge(
+    name="cst_add_import",
+    docstring="""Add 'import module' or 'from module import name [as alias]' to one file.
+
+The import goes after the docstring and __future__ imports, merged into an existing
+'from module import ...' line when there is one; if the file already imports it the diff is
+empty. Returns a Patch (diff, new_text, applied); the file is written only when the session
+allows writing and apply is True.""",
+    arguments=CstAddImportArguments,
+    result=Patch,
+    implementation=_add_import,
+    examples=ADD_IMPORT_EXAMPLES,
+)

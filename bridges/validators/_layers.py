@@ -1,0 +1,149 @@
+"""``check_layers``: import layering, i.e. which packages may import which.
+
+``rules`` maps a *layer* (a dotted module prefix such as ``bridges`` or ``shop.web.components``)
+to the layers it may import. Module names come from file paths relative to the workspace root
+(``shop/web/routes.py`` is ``shop.web.routes``). A module belongs to the longest layer that is a
+prefix of its name; an import is checked only when its target belongs to a layer too (other
+imports, such as the standard library, are not the rules' business). A layer may always import
+itself, and layers nested in or around it (``runtime.cli`` and ``runtime``).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from bridges.cst._errors import RuleArgumentError
+from bridges.cst._names import dotted_name, import_module_name
+from bridges.validators._base import Rule, Validator
+
+__all__ = ["LAYER_RULES", "LayerRules", "LayersValidator", "check_rule_names", "module_name"]
+
+LayerRules = dict[str, list[str]]
+
+LAYER_RULES = (
+    Rule("LAYER001", "error", "A module imports only its own layer and the layers it may import."),
+    Rule(
+        "LAYER002",
+        "error",
+        "importlib.import_module('...') of a literal name follows the same rules.",
+    ),
+)
+
+
+def module_name(relative: str) -> str:
+    """``shop/web/routes.py`` -> ``shop.web.routes``; ``pkg/__init__.py`` -> ``pkg``."""
+    parts = relative.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def check_rule_names(rules: LayerRules) -> None:
+    """Refuse rules the checker cannot apply, with a message a model can act on."""
+    if not rules:
+        raise RuleArgumentError(
+            "rules is empty; map each layer to the layers it may import, e.g. "
+            "{'shop.web.components': ['shop.models'], 'shop.models': []}"
+        )
+    for layer, allowed in rules.items():
+        for name in (layer, *allowed):
+            if not name or not all(part.isidentifier() for part in name.split(".")):
+                raise RuleArgumentError(
+                    f"{name!r} in rules is not a dotted module name; use names like 'shop.models'"
+                )
+
+
+def _within(module: str, layer: str) -> bool:
+    return module == layer or module.startswith(f"{layer}.")
+
+
+def layer_of(module: str, layers: list[str]) -> str | None:
+    """The longest layer that ``module`` belongs to."""
+    best: str | None = None
+    for layer in layers:
+        if _within(module, layer) and (best is None or len(layer) > len(best)):
+            best = layer
+    return best
+
+
+class LayersValidator(Validator):
+    """Imports of one module checked against the layer rules."""
+
+    name = "check_layers"
+    domain = "layers"
+    rules = LAYER_RULES
+
+    def __init__(self, *, file: str, layer_rules: LayerRules) -> None:
+        super().__init__(file=file)
+        self.layer_rules = layer_rules
+        self.layers = sorted(layer_rules)
+        self.module = module_name(file)
+        self.own = layer_of(self.module, self.layers)
+        self.package = (
+            self.module if file.endswith("__init__.py") else self.module.rpartition(".")[0]
+        )
+
+    def _allowed(self, target_layer: str) -> bool:
+        assert self.own is not None
+        if _within(target_layer, self.own) or _within(self.own, target_layer):
+            return True
+        return any(_within(target_layer, allowed) for allowed in self.layer_rules[self.own])
+
+    def _check(self, rule_id: str, node: cst.CSTNode, target: str) -> None:
+        if self.own is None:
+            return
+        layer = layer_of(target, self.layers)
+        if layer is None or self._allowed(layer):
+            return
+        allowed = ", ".join(self.layer_rules[self.own]) or "no other layer"
+        self.report(
+            rule_id,
+            node,
+            f"{self.module} (layer {self.own}) imports {target} (layer {layer}); "
+            f"{self.own} may import only {allowed}",
+            f"move the code that needs {layer} out of {self.own}, or change the rules if "
+            "the design allows it",
+        )
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            if name is not None:
+                self._check("LAYER001", node, name)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = import_module_name(node)
+        if node.relative:
+            base = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            if up > len(base):
+                return
+            base = base[: len(base) - up] if up else base
+            rest = module.lstrip(".")
+            module = ".".join([*base, *([rest] if rest else [])])
+        names = (
+            [dotted_name(alias.name) or "" for alias in node.names]
+            if not isinstance(node.names, cst.ImportStar)
+            else []
+        )
+        # 'from shop.web import services' imports the module shop.web.services: check the most
+        # specific layer each imported name belongs to.
+        module_layer = layer_of(module, self.layers)
+        checked_module = False
+        for name in names or [""]:
+            full = f"{module}.{name}" if name else module
+            if name and layer_of(full, self.layers) != module_layer:
+                self._check("LAYER001", node, full)
+            elif not checked_module:
+                checked_module = True
+                self._check("LAYER001", node, module)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted_name(node.func)
+        if name not in {"importlib.import_module", "import_module"} or not node.args:
+            return
+        argument = node.args[0].value
+        if isinstance(argument, cst.SimpleString):
+            target = argument.evaluated_value
+            if isinstance(target, str):
+                self._check("LAYER002", node, target)
