@@ -1,18 +1,35 @@
 """Run model-written Python securely: restricted compile, locked-down workers, typed host functions.
 
-Public API (pinned by tests): ``Sandbox``, ``Limits``, ``HostFunction``, ``HostFunctionError``,
-``RunResult``, ``SnippetError``.
+Public API (pinned by tests): ``Sandbox``, ``Session``, ``Limits``, ``HostFunction``,
+``HostFunctionError``, ``as_host_function``, ``RunResult``, ``SnippetError``, ``HostCall``,
+``ErrorKind`` and the caller-error family ``SandboxError`` (``SandboxClosedError``,
+``WorkerStartError``); the lead's stub rendering (``render_stub``, ``render_stubs``) and pre-run
+check (``precheck``, ``Prechecker``, ``PrecheckIssue``). See docs/sandbox.md for the threat model and the limits.
 """
 
+from sandbox._errors import SandboxClosedError, SandboxError, WorkerStartError
 from sandbox._host import HostFunction, HostFunctionError, as_host_function
+from sandbox._limits import Limits
 from sandbox._precheck import Prechecker, PrecheckIssue, precheck
+from sandbox._result import ErrorKind, HostCall, RunResult, SnippetError
+from sandbox._sandbox import Sandbox, Session
 from sandbox._stubs import render_stub, render_stubs
 
 __all__ = [
+    "ErrorKind",
+    "HostCall",
     "HostFunction",
     "HostFunctionError",
+    "Limits",
     "PrecheckIssue",
     "Prechecker",
+    "RunResult",
+    "Sandbox",
+    "SandboxClosedError",
+    "SandboxError",
+    "Session",
+    "SnippetError",
+    "WorkerStartError",
     "as_host_function",
     "precheck",
     "render_stub",

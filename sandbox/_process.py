@@ -1,0 +1,213 @@
+"""One worker process seen from the host: start it, talk to it, kill it.
+
+The worker is ``python -I -S`` (isolated: no user site, no ``PYTHON*`` variables, no ``site``),
+with an empty environment, ``stdin``/``stdout`` on ``/dev/null``, an empty temporary working
+directory, and two raw pipes for frames. It imports only ``sandbox/_worker`` (as the top-level
+package ``_worker``) and RestrictedPython, then locks itself down and says ``ready``.
+
+The host reads with a deadline (``poll``); when the snippet's wall time runs out it kills the
+process group with ``SIGKILL``. Host function calls are answered on the calling thread, so a call
+costs two pipe hops and no thread hand-off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sandbox._errors import WorkerStartError
+from sandbox._worker._protocol import FrameBuffer, FrameError, encode, write_all
+
+__all__ = ["WorkerDied", "WorkerProcess", "WorkerTimeout"]
+
+_BOOT = (
+    "import sys;sys.path[:0]=sys.argv[1].split('\\n');"
+    "from _worker._main import main;main(int(sys.argv[2]),int(sys.argv[3]))"
+)
+_START_TIMEOUT_S = 30.0
+
+
+class WorkerTimeout(Exception):
+    """The worker did not answer before the deadline (it has been killed)."""
+
+
+class WorkerDied(Exception):
+    """The worker closed its pipe or sent garbage (it has been killed)."""
+
+
+def _worker_path() -> list[str]:
+    paths = [str(Path(__file__).resolve().parent)]
+    for name in ("RestrictedPython", "pyseccomp"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin).resolve()
+            root = origin.parent.parent if origin.name == "__init__.py" else origin.parent
+            if str(root) not in paths:
+                paths.append(str(root))
+    return paths
+
+
+_COMMAND = (sys.executable, "-I", "-S", "-B", "-c", _BOOT, "\n".join(_worker_path()))
+
+
+class WorkerProcess:
+    """A started worker. Not thread-safe: one owner at a time (the pool hands it out)."""
+
+    def __init__(self, init: dict[str, Any]) -> None:
+        to_worker_read, self._write_fd = os.pipe()
+        self._read_fd, from_worker_write = os.pipe()
+        self._directory = tempfile.mkdtemp(prefix="punie-worker-")
+        stderr = None if os.environ.get("PUNIE_SANDBOX_DEBUG") else subprocess.DEVNULL
+        try:
+            self._process = subprocess.Popen(
+                [*_COMMAND, str(to_worker_read), str(from_worker_write)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                pass_fds=(to_worker_read, from_worker_write),
+                cwd=self._directory,
+                env={"LC_ALL": "C.UTF-8"},
+                start_new_session=True,
+            )
+        except OSError as error:
+            self._close_fds()
+            raise WorkerStartError(
+                f"could not start a sandbox worker with {sys.executable}: {error}"
+            ) from error
+        finally:
+            os.close(to_worker_read)
+            os.close(from_worker_write)
+        self._buffer = FrameBuffer()
+        self._poll = select.poll()
+        self._poll.register(self._read_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        self.ready: dict[str, Any] | None = None
+        self.dead = False
+        self.session_bound = False
+        write_all(self._write_fd, encode(init))
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.poll()
+
+    def wait_ready(self) -> dict[str, Any]:
+        """Block until the worker has locked itself down (the first message it sends)."""
+        if self.ready is None:
+            try:
+                message = self._read(time.monotonic() + _START_TIMEOUT_S)
+            except (WorkerTimeout, WorkerDied) as error:
+                raise WorkerStartError(
+                    "a sandbox worker did not start; run with PUNIE_SANDBOX_DEBUG=1 to see its "
+                    f"error output ({type(error).__name__})"
+                ) from error
+            if message.get("op") != "ready":
+                self.kill()
+                raise WorkerStartError(f"a sandbox worker sent {message.get('op')!r} before ready")
+            self.ready = message
+        return self.ready
+
+    def request(
+        self,
+        message: dict[str, Any],
+        *,
+        timeout_s: float,
+        on_call: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Send one request and serve the worker's host calls until it answers ``done``.
+
+        Time spent inside ``on_call`` (the host function) does not count against ``timeout_s``.
+        Raises ``WorkerTimeout`` or ``WorkerDied`` after killing the worker.
+        """
+        self.wait_ready()
+        try:
+            write_all(self._write_fd, encode(message))
+        except OSError as error:
+            self.kill()
+            raise WorkerDied(str(error)) from error
+        deadline = time.monotonic() + timeout_s
+        while True:
+            reply = self._read(deadline)
+            if reply.get("op") != "call":
+                return reply
+            started = time.monotonic()
+            answer = on_call(reply)
+            deadline += time.monotonic() - started
+            try:
+                write_all(self._write_fd, encode(answer))
+            except OSError as error:
+                self.kill()
+                raise WorkerDied(str(error)) from error
+
+    def _read(self, deadline: float) -> dict[str, Any]:
+        buffer = self._buffer
+        poll = self._poll.poll
+        read_fd = self._read_fd
+        while True:
+            try:
+                message = buffer.next_message()
+            except FrameError as error:
+                self.kill()
+                raise WorkerDied(str(error)) from error
+            if message is not None:
+                return message
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise WorkerTimeout
+            if not poll(remaining * 1000.0 + 1.0):
+                continue
+            try:
+                chunk = os.read(read_fd, 1 << 18)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.kill()
+                raise WorkerDied("the worker exited")
+            buffer.feed(chunk)
+
+    def kill(self) -> None:
+        """Kill the worker (and anything it might have started) and release its resources."""
+        if self.dead:
+            return
+        self.dead = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self._process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=5)
+        self._close_fds()
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    def _close_fds(self) -> None:
+        for name in ("_read_fd", "_write_fd"):
+            fd = getattr(self, name)
+            if fd >= 0:
+                setattr(self, name, -1)
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+    def close(self) -> None:
+        """Ask the worker to exit by closing its input, then make sure it is gone."""
+        if self.dead:
+            return
+        fd, self._write_fd = self._write_fd, -1
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=0.5)
+        self.kill()

@@ -1,0 +1,384 @@
+"""``Sandbox`` and ``Session``: run snippets in locked-down workers against typed host functions.
+
+The host side of a run: bound the source size, hand the snippet to a worker, answer its host
+function calls (validate arguments with the function's argument model, run it, validate the
+result, send JSON data back), enforce the wall time by killing the worker, and build the
+``RunResult``. Only data crosses from the worker; nothing it sends is unpickled or compared as a
+live object.
+"""
+
+from __future__ import annotations
+
+import reprlib
+import threading
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from pydantic import ValidationError
+
+from sandbox._errors import SandboxClosedError
+from sandbox._host import HostFunction, HostFunctionError, as_host_function
+from sandbox._limits import Limits
+from sandbox._pool import WorkerPool
+from sandbox._process import WorkerDied, WorkerProcess, WorkerTimeout
+from sandbox._result import HostCall, RunResult, SnippetError
+from sandbox._shapes import result_shape
+from sandbox._worker._policy import nearest
+
+__all__ = ["Sandbox", "Session"]
+
+_repr = reprlib.Repr()
+_repr.maxstring = 80
+_repr.maxother = 80
+
+
+class Sandbox:
+    """Runs model-written snippets in locked-down worker processes.
+
+    ``host_functions`` are plain typed callables (keyword-only, annotated parameters) or
+    ``HostFunction`` records; they are the snippet's only way out. ``run`` is stateless (a fresh
+    namespace every time); ``session()`` keeps one namespace across runs. Both are safe to use
+    from several threads at once. Use it as a context manager so that workers are stopped.
+    """
+
+    def __init__(
+        self,
+        host_functions: Iterable[HostFunction | Callable[..., Any]] = (),
+        limits: Limits | None = None,
+        *,
+        pool_size: int = 2,
+        _unsafe_skip_policy: bool = False,
+    ) -> None:
+        functions: dict[str, HostFunction] = {}
+        for item in host_functions:
+            function = as_host_function(item)
+            if function.name in functions:
+                raise ValueError(f"two host functions are named {function.name!r}; rename one")
+            functions[function.name] = function
+        if pool_size < 1:
+            raise ValueError("pool_size must be at least 1")
+        self._functions = functions
+        self._limits = limits if limits is not None else Limits()
+        init = {
+            "op": "init",
+            "limits": self._limits.model_dump(),
+            "functions": [
+                {"name": name, "shape": result_shape(function.result_type)}
+                for name, function in functions.items()
+            ],
+            "unsafe_skip_policy": _unsafe_skip_policy,
+        }
+        self._pool = WorkerPool(init, pool_size)
+        self._started = False
+        self._closed = False
+        self._lock = threading.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the worker pool now instead of at the first run."""
+        with self._lock:
+            if self._closed:
+                raise SandboxClosedError("the sandbox is closed; create a new Sandbox")
+            if self._started:
+                return
+            self._started = True
+        self._pool.start()
+
+    def close(self) -> None:
+        """Stop every idle worker; runs in progress finish, later runs raise."""
+        with self._lock:
+            self._closed = True
+        self._pool.close()
+
+    # -- public API -----------------------------------------------------------------------
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    @property
+    def host_functions(self) -> tuple[HostFunction, ...]:
+        return tuple(self._functions.values())
+
+    def run(self, source: str) -> RunResult:
+        """Run a snippet in a fresh namespace and return its result (never raises for snippets)."""
+        self._ensure_open()
+        worker = self._pool.acquire()
+        try:
+            result = self._execute(worker, source, session=False)
+        except BaseException:
+            self._pool.discard(worker)
+            raise
+        self._pool.release(worker)
+        return result
+
+    def session(self) -> Session:
+        """A namespace that persists across runs until the session ends (or is reset)."""
+        self._ensure_open()
+        return Session(self)
+
+    def lockdown_report(self) -> dict[str, Any]:
+        """What the worker layer enforces here (e.g. ``{"seccomp": True, "rlimits": True}``)."""
+        self._ensure_open()
+        worker = self._pool.acquire()
+        try:
+            report = dict(worker.wait_ready())
+        finally:
+            self._pool.release(worker)
+        report.pop("op", None)
+        report.pop("pid", None)
+        return report
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise SandboxClosedError("the sandbox is closed; create a new Sandbox")
+        if not self._started:
+            self.start()
+
+    def _execute(self, worker: WorkerProcess, source: str, *, session: bool) -> RunResult:
+        started = time.perf_counter()
+        if not isinstance(source, str):
+            raise TypeError(f"source must be str, got {type(source).__name__}")
+        limits = self._limits
+        size = len(source.encode("utf-8", "surrogatepass"))
+        if size > limits.source_bytes:
+            return _failed(
+                "policy",
+                f"the snippet is {size} bytes; the limit is {limits.source_bytes}: split the "
+                "work into smaller snippets",
+                started,
+            )
+        calls: list[HostCall] = []
+
+        def on_call(message: dict[str, Any]) -> dict[str, Any]:
+            return self._call_host(message, calls)
+
+        try:
+            reply = worker.request(
+                {"op": "run", "source": source, "session": session},
+                timeout_s=limits.timeout_s,
+                on_call=on_call,
+            )
+        except WorkerTimeout:
+            lost = "; the session's variables were lost" if session else ""
+            return _failed(
+                "timeout",
+                f"the snippet ran longer than {limits.timeout_s:g} s and was stopped{lost}; do "
+                "less work per snippet (smaller inputs, fewer iterations, no endless loops)",
+                started,
+                calls,
+            )
+        except WorkerDied:
+            lost = "; the session's variables were lost" if session else ""
+            return _failed(
+                "crash",
+                "the worker process running the snippet died (it may have exhausted memory or "
+                f"crashed the interpreter){lost}; simplify the snippet and work on less data",
+                started,
+                calls,
+            )
+        return _result_from_reply(reply, calls, started)
+
+    def _call_host(self, message: dict[str, Any], calls: list[HostCall]) -> dict[str, Any]:
+        name = message.get("name")
+        arguments = message.get("args")
+        if not isinstance(name, str) or not isinstance(arguments, dict):
+            return {"ok": False, "kind": "host_function", "message": "malformed host call"}
+        if len(calls) >= self._limits.host_calls:
+            text = (
+                f"more than {self._limits.host_calls} host function calls in one run; call "
+                "fewer times per snippet (collect what you need, then answer)"
+            )
+            calls.append(
+                HostCall(name=name, arguments=arguments, ok=False, duration_s=0.0, error=text)
+            )
+            return {"ok": False, "kind": "call_limit", "message": text}
+        function = self._functions.get(name)
+        started = time.perf_counter()
+        error: str | None = None
+        data: Any = None
+        if function is None:
+            error = f"there is no host function named {name!r}"
+        else:
+            try:
+                validated = function.argument_model.model_validate(arguments)
+            except ValidationError as invalid:
+                error = _argument_error(function, invalid)
+            else:
+                error, data = _invoke(function, validated)
+        calls.append(
+            HostCall(
+                name=name,
+                arguments=arguments,
+                ok=error is None,
+                duration_s=time.perf_counter() - started,
+                error=error,
+            )
+        )
+        if error is not None:
+            return {"ok": False, "kind": "host_function", "message": error}
+        return {"ok": True, "result": data}
+
+
+def _invoke(function: HostFunction, validated: Any) -> tuple[str | None, Any]:
+    try:
+        raw = function.function(**dict(validated))
+    except HostFunctionError as failed:
+        return str(failed) or f"{function.name}() failed", None
+    except Exception as failed:
+        return f"{function.name}() failed: {type(failed).__name__}: {failed}", None
+    try:
+        return None, function.validate_result(raw)
+    except Exception as invalid:
+        return (
+            f"{function.name}() returned a value that does not match its declared result type "
+            f"({type(invalid).__name__}); this is a bug in the host function, not in the snippet",
+            None,
+        )
+
+
+def _type_text(annotation: Any) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
+    fields = function.argument_model.model_fields
+    parts: list[str] = []
+    for item in invalid.errors(include_url=False):
+        location = item.get("loc", ())
+        field = str(location[0]) if location else "?"
+        kind = item.get("type")
+        expected = _type_text(fields[field].annotation) if field in fields else "?"
+        if kind == "missing":
+            parts.append(f"missing required argument '{field}' ({expected})")
+        elif kind == "extra_forbidden":
+            guess = nearest(field, list(fields))
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            parts.append(
+                f"unexpected argument '{field}'{hint} (its arguments are: "
+                f"{', '.join(fields) or 'none'})"
+            )
+        else:
+            path = field + "".join(f"[{part!r}]" for part in location[1:])
+            given = item.get("input")
+            parts.append(
+                f"argument '{path}' expects {expected} ({item.get('msg')}); got "
+                f"{_repr.repr(given)} ({type(given).__name__})"
+            )
+    return f"{function.name}(): " + "; ".join(parts)
+
+
+def _failed(
+    kind: str, message: str, started: float, calls: list[HostCall] | None = None
+) -> RunResult:
+    return RunResult(
+        ok=False,
+        error=SnippetError(kind=kind, message=message),  # type: ignore[arg-type]
+        calls=calls or [],
+        duration_s=time.perf_counter() - started,
+    )
+
+
+def _result_from_reply(reply: dict[str, Any], calls: list[HostCall], started: float) -> RunResult:
+    try:
+        error_data = reply.get("error")
+        error = SnippetError.model_validate(error_data) if error_data else None
+        ok = bool(reply.get("ok")) and error is None
+        stdout = reply.get("stdout") or ""
+        if not isinstance(stdout, str):
+            raise TypeError("stdout is not a string")
+        return RunResult(
+            ok=ok,
+            value=reply.get("value") if ok else None,
+            stdout=stdout,
+            error=error,
+            calls=calls,
+            duration_s=time.perf_counter() - started,
+        )
+    except (ValidationError, TypeError):
+        return _failed("crash", "the worker sent a malformed reply", started, calls)
+
+
+class Session:
+    """A namespace kept across runs (REPL-style) in one dedicated worker.
+
+    Thread-safe (runs are serialised). If a run times out or crashes the worker, the session's
+    variables are lost and the next run starts from an empty namespace in a fresh worker.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+        self._worker: WorkerProcess | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def run(self, source: str) -> RunResult:
+        """Run a snippet in the session's namespace."""
+        with self._lock:
+            if self._closed:
+                raise SandboxClosedError("the session is closed; open a new one with session()")
+            worker = self._worker
+            if worker is None or worker.dead:
+                worker = self._worker = self._sandbox._pool.acquire(for_session=True)
+            try:
+                return self._sandbox._execute(worker, source, session=True)
+            except BaseException:
+                self._sandbox._pool.discard(worker)
+                raise
+
+    def reset(self) -> None:
+        """Forget every variable, function and class defined in the session."""
+        with self._lock:
+            if self._closed:
+                raise SandboxClosedError("the session is closed; open a new one with session()")
+            worker = self._worker
+            if worker is None or worker.dead:
+                return
+            try:
+                worker.request({"op": "reset"}, timeout_s=5.0, on_call=_no_calls)
+            except (WorkerTimeout, WorkerDied):
+                self._worker = None
+
+    def close(self) -> None:
+        """End the session and stop its worker."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            self._sandbox._pool.discard(worker)
+
+
+def _no_calls(message: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": False, "kind": "host_function", "message": "no host calls during reset"}

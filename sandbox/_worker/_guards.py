@@ -1,0 +1,363 @@
+"""The runtime half of the language policy: guards, builtins and the per-run state they share.
+
+The transformed code calls ``_getattr_``, ``_getitem_``, ``_getiter_``, ``_write_``, ``_print_``,
+``_apply_``, ``_aug_item_`` and ``_aug_attr_``; a snippet cannot name or rebind them (names
+starting with ``_`` are refused at compile time). The builtins are an allow-list: no
+``BaseException`` family, no introspection, no I/O. ``sorted``, ``zip``, ``tuple``, ``reversed``
+and friends, which RestrictedPython 9.0 dropped because they iterate in C past its iteration
+guard, come back as wrappers that pass their input through ``_getiter_`` first.
+
+Limits that a snippet could try to swallow (output, host calls) raise ``LimitAbort``, a
+``BaseException`` the snippet cannot name, and also set a flag in ``RunState`` that the worker
+checks after the run, so a ``finally: return`` cannot hide them either.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+import string
+import types
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ._policy import DENIED_ATTRIBUTES, nearest
+
+__all__ = [
+    "BUILTINS",
+    "STATE",
+    "HostFunctionError",
+    "LimitAbort",
+    "Record",
+    "RunState",
+    "guarded_getattr",
+    "make_globals_template",
+]
+
+
+class HostFunctionError(Exception):
+    """Raised in the snippet when a host function call fails; catch it to recover."""
+
+
+class LimitAbort(BaseException):
+    """A per-run limit was hit (output, host calls); the snippet cannot catch it by name."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class RunState:
+    """Mutable state of the run in progress (one run at a time per worker)."""
+
+    __slots__ = ("abort", "output", "output_limit", "output_size", "snippet_classes")
+
+    def __init__(self) -> None:
+        self.output: list[str] = []
+        self.output_size = 0
+        self.output_limit = 64 * 1024
+        self.abort: LimitAbort | None = None
+        self.snippet_classes: set[type] = set()
+
+    def begin(self, *, output_limit: int) -> None:
+        self.output = []
+        self.output_size = 0
+        self.output_limit = output_limit
+        self.abort = None
+
+    def fail(self, kind: str, message: str) -> LimitAbort:
+        if self.abort is None:
+            self.abort = LimitAbort(kind, message)
+        return self.abort
+
+
+STATE = RunState()
+
+
+class Record:
+    """A read-only view of a host function's result model: attribute access, nearest-name hints."""
+
+    __slots__ = ("_fields", "_name")
+
+    def __init__(self, name: str, fields: dict[str, Any]) -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_fields", fields)
+
+    def __getattr__(self, attribute: str) -> Any:
+        fields = object.__getattribute__(self, "_fields")
+        try:
+            return fields[attribute]
+        except KeyError:
+            name = object.__getattribute__(self, "_name")
+            guess = nearest(attribute, list(fields))
+            hint = (
+                f"; did you mean '{guess}'?" if guess else f"; its fields are: {', '.join(fields)}"
+            )
+            raise AttributeError(f"{name} has no field '{attribute}'{hint}") from None
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise TypeError(f"{self._name} is read-only; build a dict with the values you need")
+
+    def __delattr__(self, attribute: str) -> None:
+        raise TypeError(f"{self._name} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self._name == other._name and self._fields == other._fields
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{key}={value!r}" for key, value in self._fields.items())
+        return f"{self._name}({inner})"
+
+
+def guarded_getattr(obj: Any, name: str) -> Any:
+    """``obj.name`` for snippets: no private names, no frame/code internals, safe ``format``."""
+    if type(name) is not str:
+        raise TypeError("attribute names must be str")
+    if name[:1] == "_" or name in DENIED_ATTRIBUTES:
+        raise AttributeError(
+            f"the attribute '{name}' is not accessible in the sandbox; use the public API"
+        )
+    if name == "format":
+        if isinstance(obj, str):
+            return _bound_format(obj)
+        if isinstance(obj, type) and issubclass(obj, str):
+            return _safe_format
+    if isinstance(obj, _OPAQUE_TYPES):
+        raise AttributeError(f"the attribute '{name}' is not accessible in the sandbox")
+    if name == "obj" and isinstance(obj, BaseException):
+        raise AttributeError("the attribute 'obj' of exceptions is not accessible in the sandbox")
+    return getattr(obj, name)
+
+
+_OPAQUE_TYPES: tuple[type, ...] = (
+    types.ModuleType,
+    types.FrameType,
+    types.TracebackType,
+    types.CodeType,
+    string.Formatter,
+)
+
+
+def guarded_getitem(obj: Any, key: Any) -> Any:
+    return obj[key]
+
+
+def guarded_write(obj: Any) -> Any:
+    """Allow item/attribute writes only on plain containers and the snippet's own classes."""
+    kind = type(obj)
+    if kind is dict or kind is list or kind in STATE.snippet_classes:
+        return obj
+    if isinstance(obj, type) and obj in STATE.snippet_classes:
+        return obj
+    if kind is Record:
+        raise TypeError(f"{obj._name} is read-only; build a dict with the values you need")
+    raise TypeError(
+        f"{kind.__name__} objects cannot be changed in the sandbox; only dicts, lists and "
+        "instances of classes defined in the snippet can"
+    )
+
+
+class _SafeFormatter(string.Formatter):
+    """``str.format`` whose field lookups go through the sandbox's guards (CVE-2023-41039)."""
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        import _string
+
+        first, rest = _string.formatter_field_name_split(field_name)
+        obj = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            obj = guarded_getattr(obj, key) if is_attribute else guarded_getitem(obj, key)
+        return obj, first
+
+
+_FORMATTER = _SafeFormatter()
+
+
+def _safe_format(template: str, /, *args: Any, **kwargs: Any) -> str:
+    if not isinstance(template, str):
+        raise TypeError("format() needs a str template")
+    return _FORMATTER.vformat(template, args, kwargs)
+
+
+def _bound_format(template: str) -> Callable[..., str]:
+    def format(*args: Any, **kwargs: Any) -> str:
+        return _FORMATTER.vformat(template, args, kwargs)
+
+    return format
+
+
+def guarded_apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
+
+
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd,
+    "-=": operator.isub,
+    "*=": operator.imul,
+    "/=": operator.itruediv,
+    "%=": operator.imod,
+    "**=": operator.ipow,
+    "<<=": operator.ilshift,
+    ">>=": operator.irshift,
+    "|=": operator.ior,
+    "^=": operator.ixor,
+    "&=": operator.iand,
+    "//=": operator.ifloordiv,
+    "@=": operator.imatmul,
+}
+
+
+def augment_item(obj: Any, key: Any, op: str, value: Any) -> None:
+    """``obj[key] op= value`` with the write guard."""
+    target = guarded_write(obj)
+    target[key] = _INPLACE[op](obj[key], value)
+
+
+def augment_attribute(obj: Any, name: str, op: str, value: Any) -> None:
+    """``obj.name op= value`` with the read and write guards."""
+    target = guarded_write(obj)
+    setattr(target, name, _INPLACE[op](guarded_getattr(obj, name), value))
+
+
+class Printer:
+    """``print`` for snippets: collects output into the run state, bounded by the output limit."""
+
+    __slots__ = ()
+
+    def __init__(self, _getattr_: Any = None) -> None:
+        pass
+
+    def _call_print(
+        self,
+        *objects: Any,
+        sep: str | None = " ",
+        end: str | None = "\n",
+        file: Any = None,
+        flush: bool = False,
+    ) -> None:
+        if file is not None:
+            raise TypeError("print(file=...) is not supported; printed text goes to stdout")
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        text = sep.join([str(item) for item in objects]) + end
+        state = STATE
+        if state.abort is not None:
+            raise state.abort
+        state.output_size += len(text.encode("utf-8", "surrogatepass"))
+        if state.output_size > state.output_limit:
+            raise state.fail(
+                "output_limit",
+                f"the snippet printed more than {state.output_limit} bytes; print a summary "
+                "(counts, the first few items) instead of everything",
+            )
+        state.output.append(text)
+
+    def __call__(self) -> str:
+        return "".join(STATE.output)
+
+
+def snippet_class(name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+    """The metaclass RestrictedPython gives every ``class`` statement; records snippet classes."""
+    cls = type(name, bases, namespace)
+    STATE.snippet_classes.add(cls)
+    return cls
+
+
+# -- builtins ------------------------------------------------------------------------------
+
+_iter = builtins.iter
+
+
+def _sorted(iterable: Iterable[Any], /, *, key: Any = None, reverse: bool = False) -> list[Any]:
+    return builtins.sorted(_iter(iterable), key=key, reverse=reverse)
+
+
+def _zip(*iterables: Iterable[Any], strict: bool = False) -> Iterator[tuple[Any, ...]]:
+    return builtins.zip(*[_iter(item) for item in iterables], strict=strict)
+
+
+def _tuple(iterable: Iterable[Any] = (), /) -> tuple[Any, ...]:
+    return builtins.tuple(_iter(iterable))
+
+
+def _reversed(sequence: Any, /) -> Iterator[Any]:
+    return builtins.reversed(
+        sequence if isinstance(sequence, (list, str, range)) else list(sequence)
+    )
+
+
+def _hasattr(obj: Any, name: str, /) -> bool:
+    try:
+        guarded_getattr(obj, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def _import(
+    name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+) -> Any:
+    from ._modules import STAND_INS
+
+    module = STAND_INS.get(name) if level == 0 else None
+    if module is None:
+        raise ImportError(
+            f"importing '{name}' is refused: no modules can be imported except json, re, math"
+        )
+    return module
+
+
+_ALLOWED_BUILTINS = (
+    "abs", "all", "any", "ascii", "bin", "bool", "callable", "chr", "dict", "divmod",
+    "enumerate", "filter", "float", "format", "frozenset", "hash", "hex", "int", "isinstance",
+    "issubclass", "iter", "len", "list", "map", "max", "min", "next", "oct", "ord", "pow",
+    "range", "repr", "round", "set", "slice", "str", "sum", "True", "False", "None",
+    "Ellipsis", "NotImplemented", "__build_class__",
+    "Exception", "ArithmeticError", "AssertionError", "AttributeError", "EOFError",
+    "FloatingPointError", "ImportError", "IndexError", "KeyError", "LookupError",
+    "MemoryError", "NameError", "NotImplementedError", "OSError", "OverflowError",
+    "RecursionError", "ReferenceError", "RuntimeError", "StopIteration", "SyntaxError",
+    "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeError", "ValueError",
+    "ZeroDivisionError", "ModuleNotFoundError", "Warning",
+)  # fmt: skip
+
+BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _ALLOWED_BUILTINS}
+BUILTINS.update(
+    {
+        "sorted": _sorted,
+        "zip": _zip,
+        "tuple": _tuple,
+        "reversed": _reversed,
+        "hasattr": _hasattr,
+        "__import__": _import,
+        "HostFunctionError": HostFunctionError,
+    }
+)
+
+_GLOBALS_TEMPLATE: dict[str, Any] = {
+    "__builtins__": BUILTINS,
+    "__name__": "snippet",
+    "__metaclass__": snippet_class,
+    "_getattr_": guarded_getattr,
+    "_getitem_": guarded_getitem,
+    "_getiter_": _iter,
+    "_write_": guarded_write,
+    "_print_": Printer,
+    "_apply_": guarded_apply,
+    "_aug_item_": augment_item,
+    "_aug_attr_": augment_attribute,
+}
+
+
+def make_globals_template(host_proxies: dict[str, Any]) -> dict[str, Any]:
+    """The namespace every run starts from: guards, and builtins plus the host function proxies."""
+    merged = dict(BUILTINS)
+    merged.update(host_proxies)
+    template = dict(_GLOBALS_TEMPLATE)
+    template["__builtins__"] = merged
+    return template

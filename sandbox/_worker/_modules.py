@@ -1,0 +1,124 @@
+"""Curated stand-ins for ``json``, ``re`` and ``math``: public functions only, no module object.
+
+Allowed modules are where sandboxes usually leak (``json.codecs.open``, ``re.enum`` -> builtins,
+``datetime.sys``): a real module re-exports everything it imports. A stand-in is a read-only
+object holding exactly the listed functions and constants; asking it for anything else is an
+``AttributeError`` that lists what it has. ``re`` flags are plain ints (the real ones are enum
+members whose class leads back into the ``enum`` module).
+"""
+
+from __future__ import annotations
+
+import json as _json
+import math as _math
+import re as _re
+from collections.abc import Callable
+from typing import Any
+
+from ._policy import nearest
+
+__all__ = ["STAND_INS", "StandInModule", "to_json_data"]
+
+
+class StandInModule:
+    """A read-only namespace that looks like a module to a snippet."""
+
+    __slots__ = ("_members", "_name")
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_members", members)
+
+    def __getattr__(self, attribute: str) -> Any:
+        members = object.__getattribute__(self, "_members")
+        try:
+            return members[attribute]
+        except KeyError:
+            name = object.__getattribute__(self, "_name")
+            guess = nearest(attribute, list(members))
+            hint = f"did you mean '{guess}'? " if guess else ""
+            raise AttributeError(
+                f"module '{name}' has no attribute '{attribute}' in the sandbox; {hint}"
+                f"it offers: {', '.join(sorted(members))}"
+            ) from None
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
+
+    def __delattr__(self, attribute: str) -> None:
+        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
+
+    def __repr__(self) -> str:
+        return f"<module '{self._name}' (sandbox stand-in)>"
+
+
+def to_json_data(value: Any) -> Any:
+    """Records become dicts so that ``json.dumps(result)`` works on host function results."""
+    from ._guards import Record
+
+    if isinstance(value, Record):
+        fields = object.__getattribute__(value, "_fields")
+        return {key: to_json_data(item) for key, item in fields.items()}
+    if isinstance(value, dict):
+        return {key: to_json_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_data(item) for item in value]
+    return value
+
+
+def _dumps(
+    obj: Any,
+    *,
+    indent: int | str | None = None,
+    sort_keys: bool = False,
+    separators: tuple[str, str] | None = None,
+    ensure_ascii: bool = True,
+) -> str:
+    return _json.dumps(
+        to_json_data(obj),
+        indent=indent,
+        sort_keys=sort_keys,
+        separators=separators,
+        ensure_ascii=ensure_ascii,
+    )
+
+
+def _loads(s: str | bytes) -> Any:
+    return _json.loads(s)
+
+
+def _wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    name = getattr(function, "__name__", "function")
+    call.__name__ = name
+    call.__qualname__ = name
+    call.__doc__ = function.__doc__
+    return call
+
+
+_RE_FLAGS = ("ASCII", "IGNORECASE", "MULTILINE", "DOTALL", "VERBOSE", "A", "I", "M", "S", "X")
+_RE_FUNCTIONS = (
+    "compile", "escape", "findall", "finditer", "fullmatch", "match", "search", "split",
+    "sub", "subn",
+)  # fmt: skip
+
+STAND_INS: dict[str, StandInModule] = {
+    "json": StandInModule(
+        "json",
+        {"dumps": _dumps, "loads": _loads, "JSONDecodeError": _json.JSONDecodeError},
+    ),
+    "re": StandInModule(
+        "re",
+        {
+            **{name: _wrap(getattr(_re, name)) for name in _RE_FUNCTIONS},
+            **{name: int(getattr(_re, name)) for name in _RE_FLAGS},
+            "error": _re.error,
+        },
+    ),
+    "math": StandInModule(
+        "math",
+        {name: getattr(_math, name) for name in dir(_math) if not name.startswith("_")},
+    ),
+}

@@ -1,0 +1,96 @@
+"""The wire format between host and worker: length-prefixed JSON frames over raw pipes.
+
+Only data crosses: every frame is a 4-byte big-endian length and an ASCII JSON object. JSON (not
+pickle, not marshal) is what the host parses, because a hostile worker controls those bytes and
+``json.loads`` cannot run code or crash the interpreter on crafted input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from typing import Any
+
+__all__ = ["MAX_FRAME_BYTES", "FrameBuffer", "FrameError", "encode", "read_message", "write_all"]
+
+_HEADER = struct.Struct(">I")
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+"""Largest frame either side accepts; a larger length header means a broken or hostile peer."""
+
+_dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=True).encode
+_loads = json.loads
+
+
+class FrameError(Exception):
+    """A peer sent bytes that are not a valid frame (bad length or bad JSON)."""
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One frame: header + ASCII JSON body."""
+    body = _dumps(message).encode("ascii")
+    return _HEADER.pack(len(body)) + body
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte (pipes may accept a large frame in several pieces)."""
+    written = os.write(fd, data)
+    if written == len(data):
+        return
+    view = memoryview(data)[written:]
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("the peer closed the pipe")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_message(fd: int) -> dict[str, Any]:
+    """Blocking read of one frame (used by the worker, which has nothing else to do)."""
+    (size,) = _HEADER.unpack(_read_exact(fd, 4))
+    if size > MAX_FRAME_BYTES:
+        raise FrameError(f"frame of {size} bytes is larger than {MAX_FRAME_BYTES}")
+    return _loads(_read_exact(fd, size))
+
+
+class FrameBuffer:
+    """Incremental decoder for the host, which reads with a deadline and may get partial frames."""
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+
+    def next_message(self) -> dict[str, Any] | None:
+        """The next complete message, or ``None`` when more bytes are needed."""
+        buffer = self._buffer
+        if len(buffer) < 4:
+            return None
+        (size,) = _HEADER.unpack_from(buffer)
+        if size > MAX_FRAME_BYTES:
+            raise FrameError(f"frame of {size} bytes is larger than {MAX_FRAME_BYTES}")
+        end = 4 + size
+        if len(buffer) < end:
+            return None
+        body = bytes(buffer[4:end])
+        del buffer[:end]
+        try:
+            message = _loads(body)
+        except (ValueError, RecursionError) as error:
+            raise FrameError(f"frame is not JSON: {error}") from error
+        if not isinstance(message, dict):
+            raise FrameError("frame is not a JSON object")
+        return message
