@@ -1,9 +1,7 @@
-"""The core tool bridges: quality tools, files and git."""
+"""The core tool bridges: quality tools (ty, ruff, pytest), files and git."""
 
 from __future__ import annotations
 
-from bridges._record import Bridge
+from bridges._core._records import CORE_BRIDGES
 
 __all__ = ["CORE_BRIDGES"]
-
-CORE_BRIDGES: tuple[Bridge, ...] = ()

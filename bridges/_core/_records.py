@@ -1,0 +1,212 @@
+"""The core bridge records: name, model-facing docstring, arguments, result, implementation.
+
+Docstrings are written for the model: what the bridge does, what each argument means, which
+fields of the result to read, and what errors to expect. They are rendered into the stubs.
+"""
+
+from __future__ import annotations
+
+from bridges._core import _files, _git, _quality
+from bridges._core._examples import examples_for
+from bridges._record import Bridge
+from parsers.contracts import (
+    FileList,
+    FileText,
+    FormatResult,
+    GitDiff,
+    GitLog,
+    GitStatus,
+    GrepResult,
+    RuffResult,
+    TestResult,
+    TypeCheckResult,
+    WriteResult,
+)
+
+__all__ = ["CORE_BRIDGES"]
+
+_SELECT = ", ".join(repr(code) for code in _quality.DEFAULT_RUFF_SELECT)
+
+TYPECHECK = Bridge(
+    name="typecheck",
+    docstring=(
+        "Type-check Python code with ty and return every diagnostic.\n\n"
+        "path: a file or folder relative to the workspace root ('.' for everything).\n"
+        "Read result.success first; result.errors lists each diagnostic with file, line, column,\n"
+        "severity ('error', 'warning' or 'info'), code (ty's rule name) and message.\n"
+        "error_count counts only errors; warnings do not make success False.\n"
+        "Fails with an error if the path does not exist or leaves the workspace."
+    ),
+    arguments=_quality.TypecheckArguments,
+    result=TypeCheckResult,
+    implementation=_quality.typecheck,
+    examples=examples_for("typecheck"),
+)
+
+RUFF_CHECK = Bridge(
+    name="ruff_check",
+    docstring=(
+        "Lint Python code with ruff and return every violation.\n\n"
+        "path: a file or folder relative to the workspace root.\n"
+        f"select: rule codes or prefixes to check, e.g. ['F401', 'E']; None means {_SELECT}.\n"
+        "result.violations lists file, line, column, code, message and fixable (True when\n"
+        "ruff can fix it safely); violation_count and fixable_count summarise them.\n"
+        "Fails with an error for an unknown rule code or a path outside the workspace."
+    ),
+    arguments=_quality.RuffArguments,
+    result=RuffResult,
+    implementation=_quality.ruff_check,
+    examples=examples_for("ruff_check"),
+)
+
+RUFF_FORMAT = Bridge(
+    name="ruff_format",
+    docstring=(
+        "Check formatting with ruff format and show what would change.\n\n"
+        "path: a file or folder relative to the workspace root.\n"
+        "apply: write the formatted files; only allowed when the session allows writing,\n"
+        "otherwise it fails with an error (call without apply to see the diffs).\n"
+        "result.files lists each file that is not formatted with its unified diff;\n"
+        "result.errors lists files ruff could not parse (syntax errors)."
+    ),
+    arguments=_quality.FormatArguments,
+    result=FormatResult,
+    implementation=_quality.ruff_format,
+    examples=examples_for("ruff_format"),
+)
+
+PYTEST_RUN = Bridge(
+    name="pytest_run",
+    docstring=(
+        "Run tests with pytest and return each test's outcome.\n\n"
+        "path: a test file or folder relative to the workspace root ('.' runs all tests).\n"
+        "keyword: a pytest -k expression to select tests by name, e.g. 'discount'.\n"
+        "result.success is False when a test failed or errored. result.tests lists name (the\n"
+        "pytest node id), outcome ('passed', 'failed', 'error', 'skipped', 'xfailed',\n"
+        "'xpassed'), duration, message (the assertion or error text) and the file and line of\n"
+        "the failure. Stops with a timeout error if the tests run too long."
+    ),
+    arguments=_quality.PytestArguments,
+    result=TestResult,
+    implementation=_quality.pytest_run,
+    examples=examples_for("pytest_run"),
+)
+
+READ_FILE = Bridge(
+    name="read_file",
+    docstring=(
+        "Read a text file of the workspace, whole or a range of lines.\n\n"
+        "path: the file, relative to the workspace root.\n"
+        "start_line, end_line: 1-based, inclusive; None reads from the start / to the end.\n"
+        f"At most {_files.MAX_LINES} lines come back per call: compare end_line with line_count.\n"
+        "result.text holds the lines; result.line_count is the length of the whole file."
+    ),
+    arguments=_files.ReadArguments,
+    result=FileText,
+    implementation=_files.read_file,
+    examples=examples_for("read_file"),
+)
+
+LIST_FILES = Bridge(
+    name="list_files",
+    docstring=(
+        "List the files under a folder of the workspace (recursively), sorted.\n\n"
+        "path: the folder, relative to the workspace root.\n"
+        "pattern: a glob on the file name, e.g. '*.py' or 'test_*.py' (with a '/' it matches\n"
+        "the whole relative path, e.g. 'tests/*.py').\n"
+        "limit: the most files to return; result.truncated tells when there were more.\n"
+        "Hidden folders (.git, .venv) and caches are skipped."
+    ),
+    arguments=_files.ListArguments,
+    result=FileList,
+    implementation=_files.list_files,
+    examples=examples_for("list_files"),
+)
+
+GREP = Bridge(
+    name="grep",
+    docstring=(
+        "Search files of the workspace for lines matching a regular expression.\n\n"
+        "pattern: a Python regular expression, e.g. 'def total' or r'TODO|FIXME'.\n"
+        "path: a file or folder relative to the workspace root.\n"
+        "glob: which file names to search in a folder, e.g. '*.py' (default) or '*'.\n"
+        "ignore_case: match regardless of case. limit: the most matches to return.\n"
+        "result.matches lists file, line and the text of each matching line."
+    ),
+    arguments=_files.GrepArguments,
+    result=GrepResult,
+    implementation=_files.grep,
+    examples=examples_for("grep"),
+)
+
+WRITE_FILE = Bridge(
+    name="write_file",
+    docstring=(
+        "Write a text file in the workspace (create or replace it), only when allowed.\n\n"
+        "path: the file, relative to the workspace root; missing folders are created.\n"
+        "content: the complete new text of the file.\n"
+        "result.diff shows what changed; result.created is True for a new file."
+    ),
+    arguments=_files.WriteArguments,
+    result=WriteResult,
+    implementation=_files.write_file,
+    examples=examples_for("write_file"),
+    writes=True,
+)
+
+GIT_STATUS = Bridge(
+    name="git_status",
+    docstring=(
+        "Show the git state of the workspace: branch, HEAD commit and changed files.\n\n"
+        "result.clean is True when nothing is modified, staged or untracked.\n"
+        "result.changes lists path, status ('modified', 'added', 'deleted', 'renamed',\n"
+        "'untracked', ...), staged (True when in the index) and original_path for renames."
+    ),
+    arguments=_git.StatusArguments,
+    result=GitStatus,
+    implementation=_git.git_status,
+    examples=examples_for("git_status"),
+)
+
+GIT_DIFF = Bridge(
+    name="git_diff",
+    docstring=(
+        "Show uncommitted changes as a unified diff.\n\n"
+        "path: limit the diff to a file or folder (None for the whole workspace).\n"
+        "staged: True for the changes in the index (what would be committed), False for the\n"
+        "changes in the working tree not yet staged.\n"
+        "result.files lists path, added and removed line counts; result.diff is the text."
+    ),
+    arguments=_git.DiffArguments,
+    result=GitDiff,
+    implementation=_git.git_diff,
+    examples=examples_for("git_diff"),
+)
+
+GIT_LOG = Bridge(
+    name="git_log",
+    docstring=(
+        "List recent commits, newest first.\n\n"
+        "path: only commits that touched this file or folder (None for all).\n"
+        "count: how many commits at most (1 to 200).\n"
+        "result.commits lists hash, author, email, date (ISO 8601) and subject."
+    ),
+    arguments=_git.LogArguments,
+    result=GitLog,
+    implementation=_git.git_log,
+    examples=examples_for("git_log"),
+)
+
+CORE_BRIDGES: tuple[Bridge, ...] = (
+    TYPECHECK,
+    RUFF_CHECK,
+    RUFF_FORMAT,
+    PYTEST_RUN,
+    READ_FILE,
+    LIST_FILES,
+    GREP,
+    GIT_STATUS,
+    GIT_DIFF,
+    GIT_LOG,
+    WRITE_FILE,
+)
