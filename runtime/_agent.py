@@ -28,7 +28,7 @@ from runtime._results import AgentLimits, AgentResult, CancelToken
 from runtime.models import GenerationSettings, Model, model_from_spec
 from runtime.template import USAGE_RULES, render_system_prompt
 from runtime.traces import TraceRecorder
-from sandbox import HostFunction, as_host_function
+from sandbox import HostFunction, Limits, Sandbox, as_host_function
 
 __all__ = ["Agent"]
 
@@ -50,7 +50,7 @@ class Agent:
         allow_write: bool = False,
         limits: AgentLimits | None = None,
         settings: GenerationSettings | None = None,
-        sandbox_limits: Any = None,
+        sandbox_limits: Limits | None = None,
         record_traces: bool = True,
         trace_dir: Path | None = None,
         rules: str = USAGE_RULES,
@@ -77,7 +77,7 @@ class Agent:
             sandbox.render_stubs(self.host_functions), rules=rules
         )
         self._sandbox_limits = sandbox_limits
-        self._sandbox: Any = None
+        self._sandbox: Sandbox | None = None
         self._checker = sandbox.Prechecker(self.host_functions)
         self._subscribers: list[Subscriber] = []
         self.recorder: TraceRecorder | None = None
@@ -101,15 +101,9 @@ class Agent:
             subscriber(event)
 
     # -- running ---------------------------------------------------------------------------
-    def _open_sandbox(self) -> Any:
+    def _open_sandbox(self) -> Sandbox:
         if self._sandbox is None:
-            factory: Any = getattr(sandbox, "Sandbox", None)
-            if factory is None:
-                raise UsageError("this punie's sandbox package has no Sandbox yet")
-            keywords: dict[str, Any] = {"host_functions": self.host_functions}
-            if self._sandbox_limits is not None:
-                keywords["limits"] = self._sandbox_limits
-            self._sandbox = factory(**keywords)
+            self._sandbox = Sandbox(self.host_functions, limits=self._sandbox_limits)
         return self._sandbox
 
     def ask(self, question: str, *, cancel: CancelToken | None = None) -> AgentResult:
@@ -136,9 +130,7 @@ class Agent:
             )
             return loop.execute()
         finally:
-            close = getattr(session, "close", None)
-            if close is not None:
-                close()
+            session.close()
 
     async def ask_async(self, question: str, *, cancel: CancelToken | None = None) -> AgentResult:
         """``ask`` in a worker thread; cancelling the awaiting task cancels the run cleanly."""
@@ -154,9 +146,7 @@ class Agent:
     def close(self) -> None:
         """Stop the sandbox workers and close unfinished trace files."""
         if self._sandbox is not None:
-            close = getattr(self._sandbox, "close", None)
-            if close is not None:
-                close()
+            self._sandbox.close()
             self._sandbox = None
         if self.recorder is not None:
             self.recorder.close()

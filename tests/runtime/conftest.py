@@ -8,18 +8,6 @@ from pathlib import Path
 
 import pytest
 
-OPENBLAS = Path("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3")
-
-
-def mlx_environment() -> dict[str, str]:
-    """Environment for processes that run mlx: offline, no compile cache, OpenBLAS if present."""
-    env = dict(os.environ)
-    env["HF_HUB_OFFLINE"] = "1"
-    env["MLX_DISABLE_COMPILE"] = "1"
-    if OPENBLAS.exists():
-        env["LD_PRELOAD"] = str(OPENBLAS)
-    return env
-
 
 @pytest.fixture(autouse=True)
 def punie_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
