@@ -199,9 +199,7 @@ def hover_text(hover: types.Hover | None) -> str:
     for item in items:
         if isinstance(item, str):
             parts.append(item)
-        elif isinstance(item, types.MarkupContent):
-            parts.append(item.value)
-        elif isinstance(item, types.MarkedStringWithLanguage):
+        elif isinstance(item, (types.MarkupContent, types.MarkedStringWithLanguage)):
             parts.append(item.value)
     text = "\n".join(part.strip("\n") for part in parts).strip()
     return text if len(text) <= _HOVER_LIMIT else text[:_HOVER_LIMIT] + "\n…(truncated)"

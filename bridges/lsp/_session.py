@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import shutil
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,14 +53,17 @@ class LanguageServerSession:
         server: str = "ty",
         request_timeout_s: float = 20.0,
         start_timeout_s: float = 30.0,
+        command: Sequence[str] | None = None,
         loop: LoopThread | None = None,
     ) -> None:
-        if server not in SERVERS:
+        """``command`` replaces the server's command line (any stdio LSP server) when given."""
+        if command is None and server not in SERVERS:
             raise ValueError(f"unknown language server {server!r}; choose one of {sorted(SERVERS)}")
         self.workspace = workspace.resolve()
         self.server = server
         self.request_timeout_s = request_timeout_s
         self.start_timeout_s = start_timeout_s
+        self.command = tuple(command) if command else None
         self.restarts = 0
         """How many times the server was restarted after dying."""
         self._loop = loop or shared_loop()
@@ -133,8 +137,8 @@ class LanguageServerSession:
                 if attempt == 2:
                     raise ToolCrashed(
                         f"the language server '{self.server}' died twice while answering "
-                        f"{method}{tail}; check that '{self._program()} "
-                        f"{' '.join(SERVERS[self.server][1])}' runs in this workspace",
+                        f"{method}{tail}; check that '{' '.join(self._argv())}' runs in this "
+                        "workspace",
                         tool=self.server,
                     ) from None
             except TimeoutError:
@@ -159,7 +163,7 @@ class LanguageServerSession:
                 self._run(connection.close(1.0), 5.0)
             connection = Connection(
                 workspace=self.workspace,
-                argv=[self._program(), *SERVERS[self.server][1]],
+                argv=self._argv(),
                 env=tool_environment(),
             )
             try:
@@ -170,7 +174,7 @@ class LanguageServerSession:
                 raise ToolCrashed(
                     f"the language server '{self.server}' did not start in {self.workspace.name!r}"
                     f" ({type(error).__name__}: {error}){tail}; check that "
-                    f"'{self._program()} {' '.join(SERVERS[self.server][1])}' runs there "
+                    f"'{' '.join(self._argv())}' runs there "
                     "(a broken pyproject.toml [tool.ty] section or ty.toml stops it)",
                     tool=self.server,
                 ) from None
@@ -184,6 +188,19 @@ class LanguageServerSession:
                 self.restarts += 1
         with contextlib.suppress(TimeoutError, OSError):
             self._run(connection.close(1.0), 5.0)
+
+    def _argv(self) -> list[str]:
+        if self.command is not None:
+            found = shutil.which(self.command[0])
+            if found is None:
+                raise ToolMissing(
+                    f"the language server command {self.command[0]!r} was not found; install it "
+                    "or fix the configured command. Until then navigation bridges cannot run — "
+                    "use grep or read_file instead",
+                    tool=self.server,
+                )
+            return [found, *self.command[1:]]
+        return [self._program(), *SERVERS[self.server][1]]
 
     def _program(self) -> str:
         program, _, install = SERVERS[self.server]
