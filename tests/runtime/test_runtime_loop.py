@@ -28,9 +28,9 @@ def call(code: str) -> str:
     return render_tool_call(code)
 
 
-def make_agent(replies: list[str] | ScriptedModel, **options: object) -> Agent:
+def make_agent(replies: list[str] | ScriptedModel, *, limits: AgentLimits | None = None) -> Agent:
     model = replies if isinstance(replies, ScriptedModel) else ScriptedModel(replies)
-    return Agent(model=model, host_functions=[typecheck, broken], **options)  # type: ignore[arg-type]
+    return Agent(model=model, host_functions=[typecheck, broken], limits=limits)
 
 
 def tool_messages(model: ScriptedModel) -> list[str]:
