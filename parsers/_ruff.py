@@ -60,9 +60,10 @@ def parse_ruff_format(
     stdout: str, stderr: str, *, version: str, root: str = "", applied: bool = False
 ) -> FormatResult:
     """Read ``ruff format --check --diff`` output (diffs on stdout, summary line on stderr)."""
-    summary = _summary_line(stderr, version)
+    has_errors = any(line.startswith("error:") for line in stderr.splitlines())
+    summary = "" if has_errors and not _other_lines(stderr) else _summary_line(stderr, version)
     match = _SUMMARY.match(summary)
-    if match is None or not (match["changed"] or match["same"]):
+    if match is None or not (match["changed"] or match["same"] or has_errors):
         raise ParseError(
             tool="ruff", version=version, fragment=summary, reason="unknown format summary line"
         )
@@ -91,6 +92,14 @@ def parse_ruff_format(
         ],
         applied=applied,
     )
+
+
+def _other_lines(stderr: str) -> list[str]:
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not line.startswith(("warning:", "error:"))
+    ]
 
 
 def _summary_line(stderr: str, version: str) -> str:

@@ -111,6 +111,16 @@ def test_format_syntax_error_is_reported() -> None:
     assert result.errors == ["broken.py:2:5: Expected an expression"]
 
 
+def test_format_only_a_syntax_error_has_no_summary() -> None:
+    stderr = "error: Failed to parse broken.py:2:5: Expected an expression\n"
+    result = parse_ruff_format("", stderr, version="ruff 0.17.6")
+    assert (result.success, result.files_checked, result.errors) == (
+        False,
+        1,
+        ["broken.py:2:5: Expected an expression"],
+    )
+
+
 @pytest.mark.parametrize(
     ("stdout", "stderr", "reason"),
     [

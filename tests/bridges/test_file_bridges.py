@@ -1,0 +1,137 @@
+"""read_file, list_files, grep and write_file on the sample workspace."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import call, functions
+
+from bridges import BridgeArgumentError, PathNotFound, PathOutsideWorkspace, WritingNotAllowed
+
+
+def test_read_a_whole_file(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "read_file", path="shop/cart.py")
+    assert result.text == (shop_workspace / "shop" / "cart.py").read_text()
+    assert (result.start_line, result.end_line) == (1, result.line_count)
+
+
+def test_read_a_range(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "read_file", path="shop/cart.py", start_line=25, end_line=26)
+    assert result.text == (
+        "    def total(self) -> int:\n        return sum(item.subtotal() for item in self.items)\n"
+    )
+    assert (result.start_line, result.end_line, result.line_count) == (25, 26, 29)
+    tail = call(shop_workspace, "read_file", path="shop/cart.py", start_line=28, end_line=999)
+    assert tail.end_line == 29
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [(0, 3, "numbered from 1"), (5, 2, "end_line must be >= start_line"), (500, None, "29 lines")],
+)
+def test_read_bad_ranges(shop_workspace: Path, start: int, end: int | None, message: str) -> None:
+    with pytest.raises(BridgeArgumentError, match=message):
+        call(shop_workspace, "read_file", path="shop/cart.py", start_line=start, end_line=end)
+
+
+def test_read_refuses_escapes_folders_and_binary(shop_workspace: Path) -> None:
+    with pytest.raises(PathOutsideWorkspace):
+        call(shop_workspace, "read_file", path="/etc/passwd")
+    with pytest.raises(PathNotFound, match="is a folder"):
+        call(shop_workspace, "read_file", path="shop")
+    (shop_workspace / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(BridgeArgumentError, match="not a UTF-8 text file"):
+        call(shop_workspace, "read_file", path="logo.png")
+
+
+def test_read_an_empty_file(shop_workspace: Path) -> None:
+    (shop_workspace / "empty.py").write_text("")
+    result = call(shop_workspace, "read_file", path="empty.py")
+    assert (result.text, result.start_line, result.end_line, result.line_count) == ("", 1, 0, 0)
+
+
+def test_list_files(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "list_files", path="tests", pattern="test_*.py")
+    assert result.files == [
+        "tests/test_cart.py",
+        "tests/test_inventory.py",
+        "tests/test_pricing.py",
+    ]
+    everything = call(shop_workspace, "list_files")
+    assert "pyproject.toml" in everything.files
+    assert not any(path.startswith(".git/") for path in everything.files)
+    assert ".gitignore" not in everything.files
+    limited = call(shop_workspace, "list_files", pattern="*.py", limit=2)
+    assert (len(limited.files), limited.truncated) == (2, True)
+    assert call(shop_workspace, "list_files", pattern="tests/*.py").files == result.files
+
+
+def test_list_files_skips_symlinks_leading_out(shop_workspace: Path, tmp_path: Path) -> None:
+    (tmp_path / "outside.py").write_text("secret = 1\n")
+    os.symlink(tmp_path / "outside.py", shop_workspace / "shop" / "linked.py")
+    result = call(shop_workspace, "list_files", pattern="*.py")
+    assert "shop/linked.py" not in result.files
+    assert not call(shop_workspace, "grep", pattern="secret").matches
+
+
+def test_grep(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "grep", pattern=r"def (total|count)\b", path="shop/cart.py")
+    assert [(m.line, m.text.strip()) for m in result.matches] == [
+        (22, "def count(self) -> int:"),
+        (25, "def total(self) -> int:"),
+    ]
+    anywhere = call(shop_workspace, "grep", pattern="low_stock_threshold", ignore_case=True)
+    assert {m.file for m in anywhere.matches} == {"shop/inventory.py"}
+    toml = call(shop_workspace, "grep", pattern="^name", glob="*.toml")
+    assert [m.file for m in toml.matches] == ["pyproject.toml"]
+    capped = call(shop_workspace, "grep", pattern="def ", limit=3)
+    assert (capped.match_count, capped.truncated) == (3, True)
+
+
+def test_grep_refuses_a_bad_pattern(shop_workspace: Path) -> None:
+    with pytest.raises(BridgeArgumentError, match="not a valid regular expression"):
+        call(shop_workspace, "grep", pattern="def total(")
+
+
+def test_write_file_is_absent_unless_allowed(shop_workspace: Path) -> None:
+    assert "write_file" not in functions(shop_workspace)
+    assert "write_file" in functions(shop_workspace, allow_write=True)
+
+
+def test_write_file_creates_and_replaces(shop_workspace: Path) -> None:
+    created = call(
+        shop_workspace, "write_file", allow_write=True, path="docs/notes.md", content="# Notes\n"
+    )
+    assert created.created
+    assert created.bytes_written == 8
+    assert "+# Notes" in created.diff
+    replaced = call(
+        shop_workspace, "write_file", allow_write=True, path="docs/notes.md", content="# Todo\n"
+    )
+    assert not replaced.created
+    assert "-# Notes" in replaced.diff
+    assert (shop_workspace / "docs" / "notes.md").read_text() == "# Todo\n"
+
+
+def test_write_file_refusals(shop_workspace: Path, tmp_path: Path) -> None:
+    with pytest.raises(PathOutsideWorkspace):
+        call(shop_workspace, "write_file", allow_write=True, path="../evil.py", content="x")
+    with pytest.raises(PathOutsideWorkspace, match=r"\.git"):
+        call(shop_workspace, "write_file", allow_write=True, path=".git/config", content="x")
+    os.symlink(tmp_path, shop_workspace / "out")
+    with pytest.raises(PathOutsideWorkspace, match="symlink"):
+        call(shop_workspace, "write_file", allow_write=True, path="out/evil.py", content="x")
+    assert not (tmp_path / "evil.py").exists()
+
+
+def test_write_file_bound_read_only_still_refuses(shop_workspace: Path) -> None:
+    """Even if a read-only context is bound by hand, the implementation refuses to write."""
+    from bridges import BridgeContext, registry
+
+    record = next(r for r in registry() if r.name == "write_file")
+    function = record.bind(BridgeContext(workspace=shop_workspace, allow_write=False))
+    with pytest.raises(WritingNotAllowed):
+        function.function(path="x.py", content="x = 1\n")
+    assert not (shop_workspace / "x.py").exists()

@@ -1,0 +1,70 @@
+"""git_status, git_diff and git_log on the sample workspace's fixed history."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import call
+
+from bridges import BridgeError, PathOutsideWorkspace
+
+
+def test_status(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "git_status")
+    assert result.branch == "main"
+    assert not result.clean
+    assert [(c.path, c.status, c.staged) for c in result.changes] == [
+        ("shop/inventory.py", "modified", False)
+    ]
+
+
+def test_status_sees_untracked_and_staged(shop_workspace: Path) -> None:
+    (shop_workspace / "shop" / "reviews.py").write_text("REVIEWS = []\n")
+    subprocess.run(["git", "add", "shop/inventory.py"], cwd=shop_workspace, check=True)
+    result = call(shop_workspace, "git_status")
+    assert {(c.path, c.status, c.staged) for c in result.changes} == {
+        ("shop/inventory.py", "modified", True),
+        ("shop/reviews.py", "untracked", False),
+    }
+
+
+def test_diff_working_tree_and_staged(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "git_diff")
+    assert [(f.path, f.added, f.removed) for f in result.files] == [("shop/inventory.py", 1, 1)]
+    assert "-LOW_STOCK_THRESHOLD = 3" in result.diff
+    assert "+LOW_STOCK_THRESHOLD = 5" in result.diff
+    staged = call(shop_workspace, "git_diff", staged=True)
+    assert (staged.files, staged.diff) == ([], "")
+    only_cart = call(shop_workspace, "git_diff", path="shop/cart.py")
+    assert only_cart.files == []
+
+
+def test_log(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "git_log", count=10)
+    subjects = [c.subject for c in result.commits]
+    assert subjects[-1] == "Start the shop: products, catalog and cart"
+    assert "Add pricing: discounts, tax and coupons" in subjects
+    assert all(c.author == "Ada Shopkeeper" for c in result.commits)
+    pricing = call(shop_workspace, "git_log", path="shop/pricing.py")
+    assert [c.subject for c in pricing.commits] == ["Add pricing: discounts, tax and coupons"]
+    assert len(call(shop_workspace, "git_log", count=1).commits) == 1
+
+
+def test_git_paths_are_confined(shop_workspace: Path) -> None:
+    with pytest.raises(PathOutsideWorkspace):
+        call(shop_workspace, "git_log", path="../..")
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    with pytest.raises(BridgeError, match="not a git repository"):
+        call(tmp_path, "git_status")
+
+
+def test_a_repository_without_commits(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert call(tmp_path, "git_log").commits == []
+    status = call(tmp_path, "git_status")
+    assert (status.commit, status.clean) == (None, True)

@@ -1,0 +1,108 @@
+"""The public API of ``bridges`` is pinned: adding or removing a name is a deliberate act."""
+
+from __future__ import annotations
+
+import bridges
+import parsers
+import parsers.contracts
+from sandbox import HostFunctionError
+
+BRIDGES_API = [
+    "CONTRACTS",
+    "Bridge",
+    "BridgeArgumentError",
+    "BridgeContext",
+    "BridgeError",
+    "BridgeExample",
+    "ExampleStep",
+    "FileList",
+    "FileText",
+    "FormatFile",
+    "FormatResult",
+    "GitChange",
+    "GitCommit",
+    "GitDiff",
+    "GitDiffFile",
+    "GitLog",
+    "GitStatus",
+    "GrepMatch",
+    "GrepResult",
+    "Patch",
+    "PathNotFound",
+    "PathOutsideWorkspace",
+    "RuffResult",
+    "RuffViolation",
+    "TestCase",
+    "TestResult",
+    "ToolCrashed",
+    "ToolError",
+    "ToolMissing",
+    "ToolOutputError",
+    "ToolRun",
+    "ToolTimeout",
+    "TypeCheckResult",
+    "TypeDiagnostic",
+    "ValidationIssue",
+    "ValidationResult",
+    "WriteResult",
+    "WritingNotAllowed",
+    "default_bridges",
+    "locate_tool",
+    "registry",
+    "relative_path",
+    "resolve_in_workspace",
+    "run_tool",
+    "sample_workspace",
+    "tool_environment",
+    "tool_version",
+]
+
+PARSERS_API = [
+    "LOG_FORMAT",
+    "ParseError",
+    "parse_git_log",
+    "parse_git_numstat",
+    "parse_git_status",
+    "parse_pytest_reportlog",
+    "parse_ruff_format",
+    "parse_ruff_json",
+    "parse_ty_gitlab",
+]
+
+
+def test_bridges_exports_exactly_its_api() -> None:
+    assert sorted(bridges.__all__) == sorted(BRIDGES_API)
+    for name in bridges.__all__:
+        assert hasattr(bridges, name), name
+
+
+def test_parsers_exports_exactly_its_api() -> None:
+    assert sorted(parsers.__all__) == sorted(PARSERS_API)
+    for name in parsers.__all__:
+        assert hasattr(parsers, name), name
+
+
+def test_every_contract_is_reexported_by_bridges() -> None:
+    for model in parsers.contracts.CONTRACTS:
+        assert getattr(bridges, model.__name__, None) is model or model.__name__ not in (
+            bridges.__all__
+        )
+    for name in ("Patch", "ValidationResult", "TypeCheckResult", "TestResult"):
+        assert getattr(bridges, name) is getattr(parsers.contracts, name)
+
+
+def test_the_error_family_reaches_the_model_through_the_sandbox() -> None:
+    assert issubclass(bridges.BridgeError, HostFunctionError)
+    for leaf in (
+        bridges.BridgeArgumentError,
+        bridges.PathNotFound,
+        bridges.PathOutsideWorkspace,
+        bridges.WritingNotAllowed,
+        bridges.ToolMissing,
+        bridges.ToolTimeout,
+        bridges.ToolCrashed,
+        bridges.ToolOutputError,
+    ):
+        assert issubclass(leaf, bridges.BridgeError)
+    for leaf in (bridges.ToolMissing, bridges.ToolTimeout, bridges.ToolCrashed):
+        assert issubclass(leaf, bridges.ToolError)

@@ -1,0 +1,139 @@
+"""typecheck, ruff_check, ruff_format and pytest_run on the sample workspace, with the real tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import call, functions
+
+from bridges import (
+    BridgeArgumentError,
+    PathNotFound,
+    PathOutsideWorkspace,
+    ToolTimeout,
+    WritingNotAllowed,
+)
+
+
+def test_typecheck_the_whole_shop(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "typecheck")
+    assert not result.success
+    assert result.error_count >= 3
+    assert result.warning_count >= 1
+    files = {d.file for d in result.errors if d.severity == "error"}
+    assert {"shop/cart.py", "shop/catalog.py", "shop/inventory.py"} <= files
+
+
+def test_typecheck_one_file(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "typecheck", path="shop/cart.py")
+    assert [(d.file, d.line, d.code) for d in result.errors] == [
+        ("shop/cart.py", 26, "invalid-explicit-return")
+    ]
+    assert call(shop_workspace, "typecheck", path="shop/models.py").success
+
+
+def test_typecheck_refuses_paths_outside(shop_workspace: Path) -> None:
+    with pytest.raises(PathOutsideWorkspace):
+        call(shop_workspace, "typecheck", path="../")
+    with pytest.raises(PathNotFound):
+        call(shop_workspace, "typecheck", path="shop/nothing.py")
+
+
+def test_ruff_check_default_selection(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "ruff_check", path="shop/pricing.py")
+    assert [v.code for v in result.violations] == ["I001", "F401", "E711", "B006", "E722"]
+    assert result.fixable_count == 2
+
+
+def test_ruff_check_explicit_selection(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "ruff_check", path="shop", select=["F401"])
+    assert [(v.file, v.line, v.code) for v in result.violations] == [("shop/pricing.py", 3, "F401")]
+    assert call(shop_workspace, "ruff_check", path="shop/cart.py").success
+
+
+@pytest.mark.parametrize("select", [["XYZ999"], ["f401; rm -rf /"], []])
+def test_ruff_check_refuses_unknown_rules(shop_workspace: Path, select: list[str]) -> None:
+    with pytest.raises(BridgeArgumentError, match="select="):
+        call(shop_workspace, "ruff_check", select=select)
+
+
+def test_ruff_format_shows_diffs_without_writing(shop_workspace: Path) -> None:
+    before = (shop_workspace / "shop" / "inventory.py").read_text()
+    result = call(shop_workspace, "ruff_format")
+    assert not result.success
+    assert [f.file for f in result.files] == ["shop/inventory.py"]
+    assert not result.applied
+    assert (shop_workspace / "shop" / "inventory.py").read_text() == before
+    with pytest.raises(WritingNotAllowed, match="without apply"):
+        call(shop_workspace, "ruff_format", apply=True)
+
+
+def test_ruff_format_applies_when_allowed(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "ruff_format", path="shop", apply=True, allow_write=True)
+    assert result.applied
+    assert result.success
+    assert "dict[str, int] = {}" in (shop_workspace / "shop" / "inventory.py").read_text()
+    assert call(shop_workspace, "ruff_format", path="shop").success
+
+
+def test_ruff_format_reports_syntax_errors(shop_workspace: Path) -> None:
+    (shop_workspace / "broken.py").write_text("def f(:\n    pass\n")
+    result = call(shop_workspace, "ruff_format", path="broken.py")
+    assert not result.success
+    assert result.errors and result.errors[0].startswith("broken.py:")
+
+
+def test_pytest_run_all(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "pytest_run")
+    assert (result.passed, result.failed, result.errors) == (7, 1, 0)
+    failed = next(t for t in result.tests if t.outcome == "failed")
+    assert failed.name == "tests/test_pricing.py::test_bulk_discount"
+    assert failed.message is not None
+    assert failed.message.startswith("assert 10.0 == 9.0")
+    assert (failed.file, failed.line) == ("tests/test_pricing.py", 19)
+
+
+def test_pytest_run_with_keyword_and_path(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "pytest_run", path="tests/test_cart.py", keyword="total")
+    assert [t.name for t in result.tests] == ["tests/test_cart.py::test_total"]
+    assert result.success
+    none = call(shop_workspace, "pytest_run", keyword="no_such_test_name")
+    assert (none.success, none.tests) == (True, [])
+
+
+def test_pytest_run_refuses_a_bad_keyword(shop_workspace: Path) -> None:
+    with pytest.raises(BridgeArgumentError, match="not a valid pytest -k expression"):
+        call(shop_workspace, "pytest_run", keyword="cart and (")
+
+
+def test_pytest_run_collection_errors(shop_workspace: Path) -> None:
+    (shop_workspace / "tests" / "test_broken.py").write_text("import not_installed_anywhere\n")
+    result = call(shop_workspace, "pytest_run")
+    assert not result.success
+    assert result.errors == 1
+    assert (
+        result.tests[0].message == "ModuleNotFoundError: No module named 'not_installed_anywhere'"
+    )
+
+
+@pytest.mark.slow
+def test_pytest_run_stops_a_hanging_test(shop_workspace: Path) -> None:
+    (shop_workspace / "tests" / "test_zz_hang.py").write_text(
+        "import time\n\n\ndef test_hang():\n    time.sleep(60)\n"
+    )
+    pytest_run = functions(shop_workspace, timeout_s=3.0)["pytest_run"]
+    with pytest.raises(ToolTimeout, match="did not finish within 3 s") as caught:
+        pytest_run.function()
+    assert "test_zz_hang.py::test_hang" in str(caught.value)
+    assert "keyword=" in str(caught.value)
+
+
+def test_invalid_arguments_never_reach_a_tool(shop_workspace: Path) -> None:
+    from pydantic import ValidationError
+
+    typecheck = functions(shop_workspace)["typecheck"]
+    with pytest.raises(ValidationError, match="path"):
+        typecheck.function(path=3)
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        typecheck.function(paht=".")

@@ -1,0 +1,70 @@
+"""The tool runner turns every failure of a tool process into a typed error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bridges import (
+    ToolCrashed,
+    ToolMissing,
+    ToolOutputError,
+    ToolTimeout,
+    locate_tool,
+    run_tool,
+    tool_environment,
+    tool_version,
+)
+from bridges._core._common import parsed
+from parsers import parse_ty_gitlab
+
+PYTHON = Path(sys.executable).name
+
+
+def test_tools_are_found_next_to_the_interpreter_first() -> None:
+    for tool in ("ty", "ruff", "pytest"):
+        assert locate_tool(tool).parent == Path(sys.executable).parent
+    assert tool_version("ruff") == "ruff 0.17.6"
+    assert tool_version("ty").startswith("ty 0.0.108")
+
+
+def test_a_missing_tool(tmp_path: Path) -> None:
+    with pytest.raises(ToolMissing, match="'punie-no-such-tool' is not installed") as caught:
+        run_tool("punie-no-such-tool", [], cwd=tmp_path, timeout_s=5)
+    assert caught.value.tool == "punie-no-such-tool"
+
+
+def test_a_hanging_tool_is_killed(tmp_path: Path) -> None:
+    with pytest.raises(ToolTimeout, match=r"did not finish within 0\.5 s"):
+        run_tool(PYTHON, ["-c", "import time; time.sleep(30)"], cwd=tmp_path, timeout_s=0.5)
+
+
+def test_an_unexpected_exit_status(tmp_path: Path) -> None:
+    script = "import sys; print('boom: disk on fire', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(ToolCrashed, match="exit status 3: boom: disk on fire"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=10)
+
+
+def test_death_by_a_signal(tmp_path: Path) -> None:
+    script = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    with pytest.raises(ToolCrashed, match="killed by signal SIGKILL"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=10)
+
+
+def test_the_environment_is_scrubbed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUNIE_SECRET_TOKEN", "hunter2")
+    script = "import os, json; print(json.dumps(dict(os.environ)))"
+    run = run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=10)
+    assert "PUNIE_SECRET_TOKEN" not in run.stdout
+    assert '"NO_COLOR": "1"' in run.stdout
+    assert tool_environment()["LC_ALL"] == "C.UTF-8"
+    assert run.returncode == 0
+    assert run.argv[0].endswith(PYTHON)
+
+
+def test_garbage_output_becomes_a_tool_output_error() -> None:
+    with pytest.raises(ToolOutputError, match="could not be read") as caught:
+        parsed("ty", lambda: parse_ty_gitlab("Segmentation fault", version="ty 0.0.108"))
+    assert caught.value.tool == "ty"
