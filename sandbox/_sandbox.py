@@ -23,7 +23,7 @@ from sandbox._host import HostFunction, HostFunctionError, as_host_function
 from sandbox._limits import Limits
 from sandbox._pool import WorkerPool
 from sandbox._process import WorkerDied, WorkerProcess, WorkerTimeout
-from sandbox._result import HostCall, RunResult, SnippetError
+from sandbox._result import ErrorKind, HostCall, RunResult, SnippetError
 from sandbox._shapes import result_shape
 from sandbox._worker._policy import nearest
 
@@ -194,6 +194,8 @@ class Sandbox:
                 started,
                 calls,
             )
+        if reply.get("retire"):
+            worker.kill()  # it hit the memory limit: its heap is no longer trustworthy
         return _result_from_reply(reply, calls, started)
 
     def _call_host(self, message: dict[str, Any], calls: list[HostCall]) -> dict[str, Any]:
@@ -288,11 +290,11 @@ def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
 
 
 def _failed(
-    kind: str, message: str, started: float, calls: list[HostCall] | None = None
+    kind: ErrorKind, message: str, started: float, calls: list[HostCall] | None = None
 ) -> RunResult:
     return RunResult(
         ok=False,
-        error=SnippetError(kind=kind, message=message),  # type: ignore[arg-type]
+        error=SnippetError(kind=kind, message=message),
         calls=calls or [],
         duration_s=time.perf_counter() - started,
     )

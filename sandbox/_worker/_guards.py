@@ -15,6 +15,7 @@ checks after the run, so a ``finally: return`` cannot hide them either.
 from __future__ import annotations
 
 import builtins
+import importlib
 import operator
 import string
 import types
@@ -166,9 +167,7 @@ class _SafeFormatter(string.Formatter):
     """``str.format`` whose field lookups go through the sandbox's guards (CVE-2023-41039)."""
 
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        import _string
-
-        first, rest = _string.formatter_field_name_split(field_name)
+        first, rest = _field_name_split(field_name)
         obj = self.get_value(first, args, kwargs)
         for is_attribute, key in rest:
             obj = guarded_getattr(obj, key) if is_attribute else guarded_getitem(obj, key)
@@ -176,6 +175,9 @@ class _SafeFormatter(string.Formatter):
 
 
 _FORMATTER = _SafeFormatter()
+_field_name_split: Callable[[str], tuple[Any, Iterable[tuple[bool, Any]]]] = (
+    importlib.import_module("_string").formatter_field_name_split
+)
 
 
 def _safe_format(template: str, /, *args: Any, **kwargs: Any) -> str:

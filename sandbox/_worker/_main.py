@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from ._guards import (
+    BUILTINS,
     STATE,
     HostFunctionError,
     LimitAbort,
@@ -183,6 +184,8 @@ class Worker:
                 reply = {"op": "done", "ok": True}
             else:
                 reply = {"op": "done", "ok": False, "error": _error("crash", f"unknown op {op}")}
+            if self.retire:
+                reply["retire"] = True
             try:
                 data = encode(reply)
             except (ValueError, TypeError, RecursionError):
@@ -283,9 +286,8 @@ class Worker:
                 f"{self.recursion_depth} nested calls); use a loop instead"
             )
         elif isinstance(raised, NameError) and getattr(raised, "name", None):
-            guess = nearest(
-                str(raised.name), [*self.proxies, *self.template["__builtins__"], *STAND_INS]
-            )
+            known = [*self.proxies, *BUILTINS, *STAND_INS]
+            guess = nearest(str(raised.name), known)
             if guess:
                 text += f"; did you mean '{guess}'?"
         where = f"line {line}: " if line else ""

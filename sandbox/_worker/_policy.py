@@ -121,7 +121,7 @@ class SnippetPolicy(RestrictingNodeTransformer):
 
     def __init__(self, *, max_depth: int) -> None:
         super().__init__()
-        self.problems: list[tuple[int | None, str]] = []
+        self.problems: list[tuple[int, int, str]] = []
         self._depth = 0
         self._max_depth = max_depth
 
@@ -137,14 +137,17 @@ class SnippetPolicy(RestrictingNodeTransformer):
             self._depth -= 1
 
     def error(self, node: ast.AST, info: str) -> None:
-        line = getattr(node, "lineno", None)
-        self.problems.append((line, _with_hint(info)))
+        self._record(node, _with_hint(info))
         super().error(node, info)
 
     def _refuse(self, node: ast.AST, message: str) -> None:
-        line = getattr(node, "lineno", None)
-        self.problems.append((line, message))
-        self.errors.append(f"Line {line}: {message}")
+        self._record(node, message)
+        self.errors.append(message)
+
+    def _record(self, node: ast.AST, message: str) -> None:
+        line = getattr(node, "lineno", None) or 0
+        end = getattr(node, "end_col_offset", None) or 0
+        self.problems.append((line, end, message))
 
     # -- names, imports, attributes ---------------------------------------------------------
 
@@ -255,6 +258,8 @@ def _with_hint(info: str) -> str:
         return f"{text}: frames, generators, tracebacks and code objects are private"
     if "Async" in text or "Await" in text:
         return f"{text}: async code is not supported; host functions return their results directly"
+    if "Exec calls" in text or "Eval calls" in text:
+        return f"{text}: running generated code is not allowed; write the code directly"
     if "TryStar" in text:
         return f"{text}: 'except*' is not supported; use a plain 'except ValueError:' clause"
     if "Nonlocal" in text:
@@ -305,7 +310,8 @@ def compile_snippet(source: str, *, max_depth: int, skip_policy: bool = False) -
             None,
         )
     if policy.problems:
-        line, message = policy.problems[0]
+        first, _end, message = min(policy.problems, key=lambda problem: problem[:2])
+        line = first or None
         more = len(policy.problems) - 1
         text = f"line {line}: {message}" if line else message
         if more:
