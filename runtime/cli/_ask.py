@@ -1,0 +1,122 @@
+"""``punie ask "QUESTION" --model SPEC``: one question to the agent, each turn shown as it happens.
+
+Defaults come from ``[tool.punie]`` in the workspace's pyproject.toml or its punie.toml; options
+on the command line win. ``--json`` prints only the ``AgentResult`` as JSON (for scripts).
+Exit status: 0 when the model answered, 1 when a limit ended the run or the model failed, 2 for
+usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        help="ask the agent a question about a workspace",
+        description="Ask the agent a question; it writes snippets that call the workspace's "
+        "bridges until it can answer.",
+    )
+    parser.add_argument("question", help="the question, in your words")
+    parser.add_argument(
+        "--model",
+        help="mlx:PATH[@ADAPTER], openai:URL#MODEL or scripted:FILE.json "
+        "(default: 'model' in [tool.punie])",
+    )
+    parser.add_argument(
+        "--workspace", type=Path, default=Path("."), help="project root (default: .)"
+    )
+    parser.add_argument("--max-turns", type=int, help="model replies per question (default 8)")
+    parser.add_argument("--max-time", type=float, dest="max_time_s", help="seconds per question")
+    parser.add_argument("--max-tokens", type=int, help="tokens per question, prompts included")
+    parser.add_argument("--temperature", type=float, help="0 = greedy (default)")
+    parser.add_argument("--seed", type=int, help="sampling seed when temperature > 0")
+    parser.add_argument(
+        "--allow-write", action="store_true", help="offer bridges that change files"
+    )
+    parser.add_argument("--no-trace", action="store_true", help="do not record a trace")
+    parser.add_argument("--json", action="store_true", help="print the AgentResult as JSON only")
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from runtime import (
+        Agent,
+        AgentLimits,
+        GenerationSettings,
+        PunieRuntimeError,
+        UsageError,
+        load_config,
+    )
+    from runtime.cli._display import TurnPrinter
+
+    errors = Console(stderr=True)
+    workspace: Path = arguments.workspace.expanduser().resolve()
+    if not workspace.is_dir():
+        errors.print(f"[red]error:[/] workspace {workspace} is not a folder")
+        return 2
+    try:
+        config = load_config(workspace)
+    except UsageError as error:
+        errors.print(f"[red]error:[/] {error}")
+        return 2
+    spec = arguments.model or config.model
+    if not spec:
+        errors.print(
+            "[red]error:[/] no model: pass --model SPEC or set model in [tool.punie] "
+            "(e.g. --model openai:http://127.0.0.1:8080/v1)"
+        )
+        return 2
+
+    def pick(option: Any, configured: Any, default: Any) -> Any:
+        return option if option is not None else configured if configured is not None else default
+
+    defaults = AgentLimits()
+    try:
+        limits = AgentLimits(
+            max_turns=pick(arguments.max_turns, config.max_turns, defaults.max_turns),
+            max_time_s=pick(arguments.max_time_s, config.max_time_s, defaults.max_time_s),
+            max_tokens=pick(arguments.max_tokens, config.max_tokens, defaults.max_tokens),
+            max_reply_tokens=config.max_reply_tokens or defaults.max_reply_tokens,
+        )
+    except ValueError as error:
+        errors.print(f"[red]error:[/] {error}")
+        return 2
+    settings = GenerationSettings(
+        temperature=pick(arguments.temperature, config.temperature, 0.0),
+        seed=pick(arguments.seed, config.seed, None),
+    )
+    try:
+        agent = Agent(
+            model=spec,
+            workspace=workspace,
+            allow_write=arguments.allow_write or config.allow_write,
+            limits=limits,
+            settings=settings,
+            record_traces=not arguments.no_trace,
+        )
+    except UsageError as error:
+        errors.print(f"[red]error:[/] {error}")
+        return 2
+    with agent:
+        if not arguments.json:
+            agent.subscribe(TurnPrinter(Console()))
+        try:
+            result = agent.ask(arguments.question)
+        except PunieRuntimeError as error:
+            errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
+            return 1
+        except KeyboardInterrupt:
+            errors.print("[yellow]cancelled[/]")
+            return 1
+    if arguments.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    return 0 if result.outcome == "success" else 1

@@ -1,0 +1,71 @@
+"""Rich rendering of a run's events, shared by ``punie ask`` and ``punie traces show``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+from runtime import Event
+
+__all__ = ["TurnPrinter"]
+
+
+class TurnPrinter:
+    """An event subscriber that prints each turn (snippet, result) and the answer."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def __call__(self, event: Event) -> None:
+        show: Any = getattr(self, f"_{event.type}", None)
+        if show is not None:
+            show(event)
+
+    def _run_started(self, event: Any) -> None:
+        self.console.print(
+            Text.assemble(("punie ", "bold"), (f"{event.model}", "cyan"), f"  trace {event.run_id}")
+        )
+
+    def _model_response(self, event: Any) -> None:
+        self.console.print(
+            Text(
+                f"turn {event.turn}: {event.completion_tokens} tokens in {event.latency_s:.2f} s",
+                style="dim",
+            )
+        )
+
+    def _reply_rejected(self, event: Any) -> None:
+        self.console.print(Text(f"unusable reply: {event.problem}", style="yellow"))
+
+    def _snippet_checked(self, event: Any) -> None:
+        self.console.print(
+            Panel(Syntax(event.code, "python", theme="ansi_dark"), title="snippet", expand=False)
+        )
+
+    def _turn_finished(self, event: Any) -> None:
+        step = event.step
+        if step.code is None:
+            return
+        style = "red" if step.result.startswith("Error:") else "green"
+        self.console.print(
+            Panel(Text(step.result), title="result", border_style=style, expand=False)
+        )
+
+    def _run_finished(self, event: Any) -> None:
+        if event.outcome == "success" and event.answer is not None:
+            self.console.print(Panel(Text(event.answer), title="answer", border_style="bold"))
+        else:
+            detail = f": {event.error}" if event.error else ""
+            self.console.print(Text(f"run ended: {event.outcome}{detail}", style="bold red"))
+        usage = event.usage
+        self.console.print(
+            Text(
+                f"{event.turns} turns, {usage.prompt_tokens}+{usage.completion_tokens} tokens, "
+                f"{event.duration_s:.2f} s",
+                style="dim",
+            )
+        )

@@ -1,0 +1,127 @@
+"""``punie traces list | show ID | export``: review recorded runs, feed the LoRA dataset builder.
+
+``export`` writes one JSON line per trace: by default an mlx-lm ``{"messages": [...]}`` training
+row rendered through the runtime's one template (``--format events`` gives the raw events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["parse_since", "register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "traces",
+        help="list, show and export recorded agent traces",
+        description="Recorded agent runs under $PUNIE_DATA_DIR/traces "
+        "(default ~/.local/share/punie/traces).",
+    )
+    parser.add_argument("--dir", type=Path, help="trace directory (default: the data dir's)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="one line per trace, newest last")
+    listing.add_argument("--limit", type=int, default=50, help="show the last N (default 50)")
+    show = actions.add_parser("show", help="one trace, turn by turn")
+    show.add_argument("trace_id", help="trace id or a unique prefix of it")
+    show.add_argument("--json", action="store_true", help="print the raw JSONL file")
+    export = actions.add_parser("export", help="JSONL for training (mlx-lm messages rows)")
+    export.add_argument("--since", type=parse_since, help="ISO date or time (UTC if no zone)")
+    export.add_argument("--outcome", help="only traces with this outcome, e.g. success")
+    export.add_argument("--format", choices=["messages", "events"], default="messages")
+    export.add_argument("--output", type=Path, help="write here instead of stdout")
+    parser.set_defaults(handler=run)
+
+
+def parse_since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date or time; write e.g. 2026-11-28 or 2026-11-28T09:30"
+        ) from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from runtime import TraceError, TraceStore
+
+    store = TraceStore(arguments.dir)
+    console = Console()
+    try:
+        if arguments.action == "list":
+            return _list(store, console, arguments.limit)
+        if arguments.action == "show":
+            return _show(store, console, arguments.trace_id, arguments.json)
+        return _export(store, arguments)
+    except TraceError as error:
+        Console(stderr=True).print(f"[red]error:[/] {error}")
+        return 1
+
+
+def _list(store: Any, console: Any, limit: int) -> int:
+    from rich.table import Column, Table
+
+    traces = list(store.all())[-limit:]
+    if not traces:
+        console.print(f"no traces in {store.directory}")
+        return 0
+    table = Table(
+        Column("id", no_wrap=True),
+        Column("created (UTC)", no_wrap=True),
+        "outcome",
+        "turns",
+        "question",
+    )
+    for trace in traces:
+        question = trace.question if len(trace.question) <= 60 else trace.question[:57] + "..."
+        table.add_row(
+            trace.trace_id,
+            trace.created.strftime("%Y-%m-%d %H:%M:%S"),
+            trace.outcome,
+            str(trace.turns),
+            question,
+        )
+    console.print(table)
+    return 0
+
+
+def _show(store: Any, console: Any, trace_id: str, raw: bool) -> int:
+    from runtime.cli._display import TurnPrinter
+
+    trace = store.load(trace_id)
+    if raw:
+        sys.stdout.write(trace.path.read_text(encoding="utf-8"))
+        return 0
+    console.print(f"question: {trace.question}")
+    printer = TurnPrinter(console)
+    for event in trace.events:
+        printer(event)
+    if trace.outcome == "incomplete":
+        console.print("[yellow]the run did not finish (the process ended first)[/]")
+    return 0
+
+
+def _export(store: Any, arguments: argparse.Namespace) -> int:
+    from runtime import conversation_from_trace
+    from runtime.template import training_record
+
+    traces = store.select(since=arguments.since, outcome=arguments.outcome)
+    lines = []
+    for trace in traces:
+        if arguments.format == "events":
+            lines.extend(event.model_dump_json() for event in trace.events)
+        else:
+            lines.append(training_record(conversation_from_trace(trace)))
+    text = "".join(line + "\n" for line in lines)
+    if arguments.output is not None:
+        arguments.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,160 @@
+"""``punie ask`` and ``punie traces`` as a user runs them (scripted model, real sandbox, real bridges)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runtime import ConfigError, load_config, render_tool_call
+from runtime.cli import main
+
+COUNT = render_tool_call('r = typecheck(path=".")\nprint(r.error_count)')
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text('count: int = "three"\n')
+    (root / "replies.json").write_text(json.dumps([COUNT, "There is 1 type error."]))
+    return root
+
+
+def test_ask_prints_each_turn_and_the_answer(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "ask",
+            "How many type errors?",
+            "--model",
+            "scripted:replies.json",
+            "--workspace",
+            str(workspace),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "print(r.error_count)" in out
+    assert "There is 1 type error." in out
+
+
+def test_ask_json_prints_the_whole_result(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "ask",
+            "How many?",
+            "--model",
+            "scripted:replies.json",
+            "--workspace",
+            str(workspace),
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert data["answer"] == "There is 1 type error."
+    assert data["turns"][0]["result"] == "1"
+    assert data["calls"][0]["name"] == "typecheck"
+    assert data["trace_id"]
+
+
+def test_ask_takes_defaults_from_tool_punie(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workspace / "pyproject.toml").write_text(
+        '[tool.punie]\nmodel = "scripted:replies.json"\nmax_turns = 1\n'
+    )
+    status = main(["ask", "How many?", "--workspace", str(workspace), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (status, data["outcome"], len(data["turns"])) == (1, "max_turns", 1)
+
+
+def test_ask_without_a_model_is_a_usage_error(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "hi", "--workspace", str(workspace)]) == 2
+    assert "no model" in capsys.readouterr().err
+
+
+def test_ask_with_a_server_that_is_down_fails_cleanly(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runtime_test_support import free_port
+
+    spec = f"openai:http://127.0.0.1:{free_port()}/v1"
+    assert main(["ask", "hi", "--model", spec, "--workspace", str(workspace), "--json"]) == 1
+    assert "ModelUnavailableError" in capsys.readouterr().err
+
+
+def test_config_files(tmp_path: Path) -> None:
+    assert load_config(tmp_path).model is None
+    (tmp_path / "pyproject.toml").write_text('[tool.punie]\nmodel = "mlx:m"\n')
+    assert load_config(tmp_path).model == "mlx:m"
+    (tmp_path / "punie.toml").write_text('model = "openai:http://h:1"\nmax_turns = 3\n')
+    config = load_config(tmp_path)
+    assert (config.model, config.max_turns) == ("openai:http://h:1", 3)
+    (tmp_path / "punie.toml").write_text("max_turnz = 3\n")
+    with pytest.raises(ConfigError, match="max_turnz"):
+        load_config(tmp_path)
+
+
+def test_traces_list_show_export(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(
+        [
+            "ask",
+            "How many?",
+            "--model",
+            "scripted:replies.json",
+            "--workspace",
+            str(workspace),
+            "--json",
+        ]
+    )
+    trace_id = json.loads(capsys.readouterr().out)["trace_id"]
+    assert main(["traces", "list"]) == 0
+    assert trace_id in capsys.readouterr().out
+    assert main(["traces", "show", trace_id[:12]]) == 0
+    assert "There is 1 type error." in capsys.readouterr().out
+    assert main(["traces", "export", "--since", "2020-01-01", "--outcome", "success"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [m["role"] for m in row["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+    ]
+    assert main(["traces", "export", "--outcome", "max_turns"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["traces", "show", "nope"]) == 1
+    assert "no trace 'nope'" in capsys.readouterr().err
+
+
+def test_bad_since_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["traces", "export", "--since", "last tuesday"])
+    assert caught.value.code == 2
+    assert "not an ISO date" in capsys.readouterr().err
+
+
+def test_console_script_runs(workspace: Path) -> None:
+    punie = Path(sys.executable).parent / "punie"
+    completed = subprocess.run(
+        [str(punie), "ask", "How many?", "--model", "scripted:replies.json", "--json"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["outcome"] == "success"
