@@ -117,16 +117,23 @@ def _prefixes(module: str) -> list[str]:
 def _match(
     parsed: ParsedSource, relative: str, kind: PatternKind, node: cst.CSTNode, name: str
 ) -> CstMatch:
-    start = parsed.positions()[node].start
     lines = parsed.lines()
-    source_line = lines[start.line - 1] if start.line - 1 < len(lines) else ""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        # The node starts at its first decorator; point at the 'def'/'class' line instead.
+        line = parsed.positions()[node.name].start.line
+        text = lines[line - 1] if line - 1 < len(lines) else ""
+        column = len(text) - len(text.lstrip())
+    else:
+        start = parsed.positions()[node].start
+        line, column = start.line, start.column
+        text = lines[line - 1] if line - 1 < len(lines) else ""
     return CstMatch(
         file=relative,
-        line=start.line,
-        column=start.column + 1,
+        line=line,
+        column=column + 1,
         kind=kind,
         name=name,
-        code=source_line[start.column :].rstrip()[:120],
+        code=text[column:].rstrip()[:120],
     )
 
 
