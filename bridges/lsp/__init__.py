@@ -3,10 +3,14 @@
 ``BRIDGES`` (read by the bridge registry): ``goto_definition``, ``find_references``, ``hover``,
 ``document_symbols``, ``workspace_symbols``. Behind them, one warm server per workspace
 (``session_for``), started lazily, restarted once if it dies, shut down at exit
-(``close_all_sessions``). punie's own editor-facing server lives in ``runtime.lsp``.
+(``close_all_sessions``). ``to_server_character`` / ``from_server_character`` convert 1-based
+character columns to and from LSP offsets (UTF-8/16/32). punie's own editor-facing server lives
+in ``runtime.lsp``.
 """
 
 from bridges._record import Bridge
+from bridges.lsp._positions import from_server as from_server_character
+from bridges.lsp._positions import to_server as to_server_character
 from bridges.lsp._records import NAVIGATION_BRIDGES
 from bridges.lsp._session import (
     SERVERS,
@@ -20,7 +24,9 @@ __all__ = [
     "SERVERS",
     "LanguageServerSession",
     "close_all_sessions",
+    "from_server_character",
     "session_for",
+    "to_server_character",
 ]
 
 BRIDGES: tuple[Bridge, ...] = NAVIGATION_BRIDGES
