@@ -1,0 +1,69 @@
+"""``punie repl``: the sandbox REPL with the workspace's bridges (see docs/repl.md)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "repl",
+        help="interactive sandbox REPL with the workspace's bridges",
+        description="Type snippets as the model would: same sandbox, same bridges, same checks.",
+    )
+    parser.add_argument("--workspace", type=Path, default=Path("."), help="project root")
+    parser.add_argument("--model", help="model spec for :ask (default: [tool.punie] model)")
+    parser.add_argument("--allow-write", action="store_true", help="offer writing bridges")
+    parser.add_argument("--history", type=Path, help="history file (default: data dir)")
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
+    from bridges import default_bridges
+    from runtime import Agent, PunieRuntimeError, UsageError, data_dir, load_config
+    from runtime._repl import Repl, run_repl
+    from runtime.cli._display import TurnPrinter
+
+    console = Console()
+    workspace: Path = arguments.workspace.expanduser().resolve()
+    if not workspace.is_dir():
+        Console(stderr=True).print(f"[red]error:[/] workspace {workspace} is not a folder")
+        return 2
+    try:
+        config = load_config(workspace)
+    except UsageError as error:
+        Console(stderr=True).print(f"[red]error:[/] {error}")
+        return 2
+    allow_write = arguments.allow_write or config.allow_write
+    functions = default_bridges(workspace, allow_write=allow_write)
+    spec = arguments.model or config.model
+    agents: list[Agent] = []
+
+    def ask(question: str) -> RenderableType:
+        if spec is None:
+            return Text("no model configured: start with --model SPEC", "red")
+        if not agents:
+            agent = Agent(model=spec, workspace=workspace, allow_write=allow_write)
+            agent.subscribe(TurnPrinter(console))
+            agents.append(agent)
+        try:
+            result = agents[0].ask(question)
+        except PunieRuntimeError as error:
+            return Text(f"{type(error).__name__}: {error}", "red")
+        return Text(f"({result.outcome}, trace {result.trace_id})", "dim")
+
+    repl = Repl(functions, ask=ask)
+    history = arguments.history or data_dir() / "repl_history"
+    try:
+        return run_repl(repl, history=history, console=console)
+    finally:
+        repl.close()
+        for agent in agents:
+            agent.close()

@@ -1,0 +1,145 @@
+"""The sandbox REPL: its commands and completion directly, then as a person uses it in a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+from rich.console import Console, RenderableType
+from runtime_fakes import typecheck
+
+from runtime._repl import Repl, ReplCompleter, is_complete
+from sandbox import HostFunction
+
+
+def text_of(renderable: RenderableType | None) -> str:
+    assert renderable is not None
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+@pytest.fixture(scope="module")
+def repl() -> Iterator[Repl]:
+    session = Repl([HostFunction.from_callable(typecheck)], ask=lambda q: f"asked: {q}")
+    yield session
+    session.close()
+
+
+def test_snippets_keep_state_and_show_output_and_values(repl: Repl) -> None:
+    assert text_of(repl.handle("n = 20 + 1")) == "\n"
+    assert text_of(repl.handle("print('n is', n)\nn * 2")) == "n is 21\n42\n"
+
+
+def test_errors_are_shown_not_raised(repl: Repl) -> None:
+    assert "ZeroDivisionError" in text_of(repl.handle("1 / 0"))
+    assert "policy" in text_of(repl.handle("import os"))
+
+
+def test_commands(repl: Repl) -> None:
+    assert ":save" in text_of(repl.handle(":help"))
+    assert "typecheck" in text_of(repl.handle(":bridges"))
+    assert "class Report" in text_of(repl.handle(":bridges typecheck"))
+    assert "no bridge named 'nope'" in text_of(repl.handle(":bridges nope"))
+    assert text_of(repl.handle(":ask why?")) == "asked: why?\n"
+    assert "unknown command" in text_of(repl.handle(":frobnicate"))
+    assert repl.handle(":quit") is None
+
+
+def test_save_reset_load(repl: Repl, tmp_path: Path) -> None:
+    repl.handle('items = [1, "two", {"three": 3.0}]\nflag = True\nnothing = None')
+    repl.handle('report = typecheck(path="src")')
+    repl.handle("def helper():\n    return 1")
+    saved = tmp_path / "session.json"
+    message = text_of(repl.handle(f":save {saved}"))
+    names = json.loads(saved.read_text())["names"]
+    assert names["items"] == [1, "two", {"three": 3.0}]
+    assert names["flag"] is True and names["nothing"] is None
+    assert "helper" not in names and "helper" in message
+    repl.handle(":reset")
+    assert "NameError" in text_of(repl.handle("items"))
+    assert "loaded" in text_of(repl.handle(f":load {saved}"))
+    assert text_of(repl.handle("items[1]")) == "'two'\n"
+
+
+def test_load_rejects_bad_files(repl: Repl, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"names": {"__class__": 1}}')
+    assert "invalid names" in text_of(repl.handle(f":load {bad}"))
+    assert "cannot load" in text_of(repl.handle(f":load {tmp_path / 'missing.json'}"))
+
+
+def test_completion_of_bridges_arguments_fields_and_commands(repl: Repl) -> None:
+    complete = ReplCompleter(repl).suggest
+    repl.handle('r = typecheck(path="a")')
+    assert ("typecheck", -4) in complete("type")
+    assert list(complete("typecheck(p")) == [("path=", -1)]
+    assert list(complete('typecheck(path="x", ')) == []
+    assert sorted(n for n, _ in complete("r.err")) == ["error_count", "errors"]
+    assert [n for n, _ in complete('typecheck(path="x").error_')] == ["error_count"]
+    assert list(complete(":sa")) == [(":save", -3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        ("x = 1", True),
+        ("for i in range(2):", False),
+        ("for i in range(2):\n    print(i)", False),
+        ("for i in range(2):\n    print(i)\n", True),
+        (":help", True),
+        ("(1,", False),
+        ("1 +* 2", True),
+    ],
+)
+def test_enter_runs_complete_input_only(text: str, complete: bool) -> None:
+    assert is_complete(text) is complete
+
+
+@pytest.mark.slow
+def test_repl_in_a_terminal(tmp_path: Path) -> None:
+    """Drive ``punie repl`` through a pseudo-terminal: typing, multi-line blocks, tab completion."""
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "app.py").write_text('count: int = "three"\n')
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1", TERM="xterm")
+    history = tmp_path / "history"
+    punie = str(Path(sys.executable).parent / "punie")
+    child = pexpect.spawn(
+        punie,
+        ["repl", "--workspace", str(workspace), "--history", str(history)],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 100),
+    )
+    try:
+        child.expect("bridges")
+        child.expect(">>>")
+        child.send("x = 21 * 2\r")
+        child.expect(">>>")
+        child.send("x\r")
+        child.expect("42")
+        child.send("for i in range(2):\r")
+        child.send("print(i * 10)\r")
+        child.send("\r")
+        child.expect("0\r\n10")
+        child.send("r = typecheck(path='.')\r")
+        child.expect(">>>")
+        child.send("r.error_c\t")
+        child.expect("error_count")
+        child.send("\r")
+        child.expect(r"\b1\b")
+        child.send(":bridges\r")
+        child.expect("ruff_check")
+        child.send(":quit\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "x = 21 * 2" in history.read_text()
