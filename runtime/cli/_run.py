@@ -1,0 +1,146 @@
+"""``punie run [FILE | -c CODE]``: run one snippet in the sandbox and print what it did.
+
+Without ``--workspace`` the snippet has no host functions (plain restricted Python). With
+``--workspace DIR`` it gets the workspace's bridges (``bridges.default_bridges``), read-only
+unless ``--allow-write``. Output: the snippet's printed text, then the value of its last
+expression (``repr``-like, JSON for data); or, with ``--json``, the whole ``RunResult``. Exit
+status: 0 the snippet succeeded, 1 it failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a Python snippet in the sandbox (optionally with the workspace's bridges)",
+        description=(
+            "Run a Python snippet in punie's sandbox and print its output and the value of its "
+            "last expression. The snippet is read from FILE, from -c CODE, or from stdin when "
+            "FILE is '-' or missing."
+        ),
+        epilog=(
+            "exit status: 0 the snippet succeeded, 1 it failed (the error is printed to stderr), "
+            "2 usage error.  Example: punie run -c 'import math\\nmath.sqrt(2)'"
+        ),
+    )
+    parser.add_argument("file", nargs="?", help="snippet file, or '-' for stdin (the default)")
+    parser.add_argument("-c", dest="code", metavar="CODE", help="the snippet as a string")
+    parser.add_argument("--json", action="store_true", help="print the whole RunResult as JSON")
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="wall time limit in seconds (default 5)"
+    )
+    parser.add_argument(
+        "--memory", type=int, metavar="MB", help="memory limit in MiB (default 256)"
+    )
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="give the snippet the bridges of this workspace as host functions",
+    )
+    parser.add_argument(
+        "--allow-write",
+        action="store_true",
+        help="with --workspace: also offer the bridges that change files",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _usage(message: str) -> int:
+    print(f"punie run: {message}", file=sys.stderr)
+    return 2
+
+
+def _read_source(namespace: argparse.Namespace) -> str | None:
+    if namespace.code is not None:
+        if namespace.file is not None:
+            return None
+        return namespace.code
+    if namespace.file in (None, "-"):
+        return sys.stdin.read()
+    return Path(namespace.file).read_text(encoding="utf-8")
+
+
+def run(namespace: argparse.Namespace) -> int:
+    """Handler of ``punie run``."""
+    from pydantic import ValidationError
+
+    from sandbox import Limits, Sandbox
+
+    try:
+        source = _read_source(namespace)
+    except OSError as error:
+        return _usage(f"cannot read {namespace.file}: {error.strerror or error}")
+    except UnicodeDecodeError:
+        return _usage(f"{namespace.file} is not UTF-8 text")
+    if source is None:
+        return _usage("give either FILE or -c CODE, not both")
+    if namespace.allow_write and namespace.workspace is None:
+        return _usage("--allow-write needs --workspace DIR")
+    overrides: dict[str, Any] = {}
+    if namespace.timeout is not None:
+        overrides["timeout_s"] = namespace.timeout
+    if namespace.memory is not None:
+        overrides["memory_mb"] = namespace.memory
+    try:
+        limits = Limits(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"--{'timeout' if e['loc'][0] == 'timeout_s' else 'memory'}: {e['msg']}"
+            for e in error.errors(include_url=False)
+        )
+        return _usage(problems)
+    host_functions: list[Any] = []
+    if namespace.workspace is not None:
+        loaded = _workspace_bridges(namespace.workspace, allow_write=namespace.allow_write)
+        if isinstance(loaded, str):
+            return _usage(loaded)
+        host_functions = loaded
+    with Sandbox(host_functions=host_functions, limits=limits, pool_size=1) as sandbox:
+        result = sandbox.run(source)
+    if namespace.json:
+        print(result.model_dump_json(indent=2))
+        return 0 if result.ok else 1
+    if result.stdout:
+        sys.stdout.write(result.stdout)
+        if not result.stdout.endswith("\n"):
+            sys.stdout.write("\n")
+    if result.ok:
+        if result.value is not None:
+            print(_show(result.value))
+        return 0
+    error = result.error
+    assert error is not None
+    print(f"error ({error.kind}): {error.message}", file=sys.stderr)
+    if error.traceback:
+        print(error.traceback, file=sys.stderr)
+    return 1
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _workspace_bridges(workspace: Path, *, allow_write: bool) -> list[Any] | str:
+    """The workspace's bridges, or a usage message when they cannot be loaded."""
+    if not workspace.is_dir():
+        return f"--workspace {workspace} is not a folder; pass a project root"
+    try:
+        from bridges import default_bridges
+    except ImportError as error:
+        return f"--workspace needs the bridges package, which could not be loaded: {error}"
+    try:
+        return list(default_bridges(workspace, allow_write=allow_write))
+    except (OSError, ValueError) as error:
+        return f"--workspace {workspace}: {error}"
