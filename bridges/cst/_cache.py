@@ -99,8 +99,8 @@ class ModuleCache:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
             raise SourceError(
-                f"{display} has a syntax error at line {error.raw_line}, column "
-                f"{error.raw_column + 1}: {error.message}; fix it (read_file shows the line) "
+                f"{display} has a syntax error at line {error.editor_line}, column "
+                f"{error.editor_column}: {error.message}; fix it (read_file shows the line) "
                 "before running LibCST tools on it"
             ) from error
         parsed = ParsedSource(digest=digest, text=text, module=module)

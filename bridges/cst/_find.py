@@ -47,6 +47,8 @@ class _Collector(cst.CSTVisitor):
         self.kind = kind
         self.glob = glob
         self.found: list[tuple[cst.CSTNode, str]] = []
+        self.not_names: set[int] = set()
+        """Names after a dot and keyword argument names: not 'name' matches (as in cst_rename)."""
 
     def _offer(self, node: cst.CSTNode, name: str | None, *alternatives: str) -> None:
         if name is None:
@@ -98,11 +100,16 @@ class _Collector(cst.CSTVisitor):
                 target = target.func
             self._offer(node, dotted_name(target))
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.not_names.add(id(node.keyword))
+
     def visit_Name(self, node: cst.Name) -> None:
-        if self.kind == "name":
+        if self.kind == "name" and id(node) not in self.not_names:
             self._offer(node, node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.not_names.add(id(node.attr))
         if self.kind == "attribute":
             full = dotted_name(node)
             self._offer(node, full or node.attr.value, node.attr.value)

@@ -95,12 +95,12 @@ class LayersValidator(Validator):
         layer = layer_of(target, self.layers)
         if layer is None or self._allowed(layer):
             return
-        allowed = ", ".join(self.layer_rules[self.own]) or "no other layer"
+        allowed = ", ".join(self.layer_rules[self.own])
+        may = f"may import only {allowed}" if allowed else "may import no other layer"
         self.report(
             rule_id,
             node,
-            f"{self.module} (layer {self.own}) imports {target} (layer {layer}); "
-            f"{self.own} may import only {allowed}",
+            f"{self.module} (layer {self.own}) imports {target} (layer {layer}); {self.own} {may}",
             f"move the code that needs {layer} out of {self.own}, or change the rules if "
             "the design allows it",
         )
