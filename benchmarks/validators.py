@@ -105,7 +105,7 @@ def main() -> int:
         print(f"module: {source.count(chr(10))} lines, {len(source)} bytes")
         print(f"{'bridge':32} {'cold ms':>9} {'cached ms':>10} {'cold/cached':>12}")
         worst = 0.0
-        calls = [
+        calls: list[tuple[str, Callable[..., object], dict[str, object]]] = [
             (bridge.name, bridge.bind(context).function, {"path": "big.py"})
             for bridge in BRIDGES
             if bridge.name != "check_layers"
