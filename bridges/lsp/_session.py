@@ -81,7 +81,7 @@ class LanguageServerSession:
     @property
     def position_encoding(self) -> str:
         """The position encoding negotiated with the server ('utf-32' or 'utf-16')."""
-        return self._ensure().position_encoding
+        return self._connect().position_encoding
 
     @property
     def start_duration_s(self) -> float:
@@ -128,7 +128,7 @@ class LanguageServerSession:
         method: str,
     ) -> T:
         for attempt in (1, 2):
-            connection = self._ensure()
+            connection = self._connect()
             try:
                 return self._run(work(connection), timeout_s)
             except ServerExited:
@@ -152,6 +152,17 @@ class LanguageServerSession:
     def _run(self, coroutine: Coroutine[Any, Any, T], timeout_s: float) -> T:
         return self._loop.run(coroutine, timeout_s)
 
+    def _connect(self) -> Connection:
+        """A live connection; a server that dies while starting is started once more."""
+        try:
+            return self._ensure()
+        except _StartDied:
+            self.restarts += 1
+        try:
+            return self._ensure()
+        except _StartDied as died:
+            raise died.error from None
+
     def _ensure(self) -> Connection:
         with self._lock:
             connection = self._connection
@@ -171,13 +182,16 @@ class LanguageServerSession:
             except (ServerExited, TimeoutError, OSError, RuntimeError) as error:
                 tail = _tail(connection)
                 self._run(connection.close(1.0), 5.0)
-                raise ToolCrashed(
+                crash = ToolCrashed(
                     f"the language server '{self.server}' did not start in {self.workspace.name!r}"
                     f" ({type(error).__name__}: {error}){tail}; check that "
                     f"'{' '.join(self._argv())}' runs there "
                     "(a broken pyproject.toml [tool.ty] section or ty.toml stops it)",
                     tool=self.server,
-                ) from None
+                )
+                if isinstance(error, ServerExited):
+                    raise _StartDied(crash) from None
+                raise crash from None
             self._connection = connection
             return connection
 
@@ -213,6 +227,14 @@ class LanguageServerSession:
                 "cannot run — use grep or read_file instead",
                 tool=self.server,
             ) from None
+
+
+class _StartDied(Exception):
+    """The process died during ``initialize``; worth one more try."""
+
+    def __init__(self, error: ToolCrashed) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _tail(connection: Connection) -> str:
