@@ -155,12 +155,19 @@ def guarded_write(obj: Any) -> Any:
         return obj
     if isinstance(obj, type) and obj in STATE.snippet_classes:
         return obj
+    if _defined_by_snippet(kind) or (isinstance(obj, type) and _defined_by_snippet(obj)):
+        return obj  # a class built by the fast path (plain ``type``), or an instance of one
     if kind is Record:
         raise TypeError(f"{obj._name} is read-only; build a dict with the values you need")
     raise TypeError(
         f"{kind.__name__} objects cannot be changed in the sandbox; only dicts, lists and "
         "instances of classes defined in the snippet can"
     )
+
+
+def _defined_by_snippet(cls: type) -> bool:
+    """Classes a snippet defines get ``__module__`` from its ``__name__``, which is ``snippet``."""
+    return cls.__dict__.get("__module__") == "snippet" and not issubclass(cls, (Record,))
 
 
 class _SafeFormatter(string.Formatter):
@@ -338,6 +345,7 @@ BUILTINS.update(
         "hasattr": _hasattr,
         "__import__": _import,
         "HostFunctionError": HostFunctionError,
+        "print": Printer()._call_print,
     }
 )
 

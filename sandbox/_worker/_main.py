@@ -228,8 +228,12 @@ class Worker:
         depth = _stack_depth()
         error: dict[str, Any] | None = None
         sys.setrecursionlimit(depth + self.recursion_depth + 25)
+        code, tail = compiled
+        value = None
         try:
-            exec(compiled, namespace)
+            exec(code, namespace)
+            if tail is not None:
+                value = eval(tail, namespace)
         except LimitAbort:
             pass
         except MemoryError:
@@ -247,7 +251,8 @@ class Worker:
         if abort is not None:
             error = _error(abort.kind, abort.message)
         stdout = "".join(STATE.output)
-        value = namespace.pop(VALUE_NAME, None)
+        if tail is None:
+            value = namespace.pop(VALUE_NAME, None)
         if error is not None:
             return {"op": "done", "ok": False, "error": error, "stdout": stdout}
         return {"op": "done", "ok": True, "value": self._value(value), "stdout": stdout}

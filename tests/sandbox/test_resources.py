@@ -63,7 +63,7 @@ def test_host_function_time_does_not_count() -> None:
         "x = 'a' * (10 ** 10)",
         "x = [0] * (10 ** 10)",
         "blocks = []\nwhile True:\n    blocks.append('x' * 10 ** 7)",
-        "d = {}\ni = 0\nwhile True:\n    d[i] = [i] * 1000\n    i += 1",
+        "d = {}\ni = 0\nwhile True:\n    d[i] = [i] * 100000\n    i += 1",
     ],
     ids=["string", "list", "append-loop", "dict-growth"],
 )
@@ -126,13 +126,23 @@ def test_call_limit_cannot_be_caught(sb: Sandbox) -> None:
     [
         ("1" + "+1" * 20000, {"syntax", "policy"}),
         ("(" * 1000 + ")" * 1000, {"syntax"}),
-        ("[" * 150 + "]" * 150, {"policy"}),
+        ("[" * 250 + "]" * 250, {"syntax"}),
+        ("import json\n" + "[" * 150 + "]" * 150, {"policy"}),
         ("f = " + "lambda: " * 200 + "1", {"policy"}),
         ("".join("    " * i + "if 1:\n" for i in range(120)) + "    " * 120 + "pass\n", {"syntax"}),
         ("x = " + "-" * 30000 + "1", {"syntax", "policy"}),
         ("x = 1\n" * 20000, {"policy"}),
     ],
-    ids=["long-sum", "parentheses", "lists", "lambdas", "indentation", "unary", "too-large"],
+    ids=[
+        "long-sum",
+        "parentheses",
+        "lists",
+        "lists-full-policy",
+        "lambdas",
+        "indentation",
+        "unary",
+        "too-large",
+    ],
 )
 def test_pathological_source_is_refused_cleanly(sb: Sandbox, source: str, kinds: set[str]) -> None:
     result = sb.run(source)
