@@ -29,7 +29,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from runtime._loop import _bound_names
-from sandbox import HostFunction, Sandbox, render_stub
+from sandbox import HostFunction, Sandbox, as_host_function, render_stub
 
 __all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_repl"]
 
@@ -96,14 +96,15 @@ class Repl:
 
     def __init__(
         self,
-        host_functions: Sequence[HostFunction],
+        host_functions: Sequence[HostFunction | Callable[..., Any]],
         *,
         sandbox: Sandbox | None = None,
         ask: Callable[[str], RenderableType] | None = None,
     ) -> None:
-        self.functions = {f.name: f for f in host_functions}
+        functions = [as_host_function(f) for f in host_functions]
+        self.functions = {f.name: f for f in functions}
         self._own_sandbox = sandbox is None
-        self.sandbox = sandbox if sandbox is not None else Sandbox(list(host_functions))
+        self.sandbox = sandbox if sandbox is not None else Sandbox(functions)
         self.session = self.sandbox.session()
         self.names: dict[str, Any] = {}
         """Names bound by snippets; the value is the result type when it came from a bridge."""

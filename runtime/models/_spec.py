@@ -2,12 +2,15 @@
 
 - ``mlx:PATH_OR_ID[@ADAPTER]`` — mlx-lm in-process, optional LoRA adapter directory;
 - ``openai:URL[#MODEL]`` — an OpenAI-compatible server (``#MODEL`` defaults to
-  ``default_model``, which is what mlx_lm.server needs for its ``--adapter-path`` to apply);
+  ``default_model``, which is what mlx_lm.server needs for its ``--adapter-path`` to apply); the
+  API key, when the server wants one, comes from ``PUNIE_API_KEY`` (never from the spec string,
+  which ends up in traces);
 - ``scripted:FILE.json`` — a JSON list of assistant reply texts, replayed in order.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from runtime._errors import ModelSpecError
@@ -45,7 +48,9 @@ def model_from_spec(spec: str, *, base_dir: Path | None = None) -> Model:
                 f"model spec {spec!r}: the URL must start with http:// or https://, e.g. "
                 "openai:http://127.0.0.1:8080/v1#default_model"
             )
-        return OpenAIModel(url, model=model or DEFAULT_MODEL)
+        return OpenAIModel(
+            url, model=model or DEFAULT_MODEL, api_key=os.environ.get("PUNIE_API_KEY") or None
+        )
     if kind == "scripted":
         return ScriptedModel.from_file(resolve(rest))
     raise ModelSpecError(f"unknown model kind {kind!r} in {spec!r}; use {_FORMS}")
