@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from pydantic import BaseModel, ConfigDict
 
 from bridges._examples import BridgeExample
@@ -38,6 +40,8 @@ class ValidatorArguments(BaseModel):
 
 
 class CheckLayersArguments(BaseModel):
+    """Arguments of check_layers: the layer rules and where to look."""
+
     model_config = _CONFIG
 
     rules: dict[str, list[str]]
@@ -51,7 +55,8 @@ _PATH_TEXT = "path is a .py file or a folder relative to the workspace (default:
 
 def _describe(validator: type[Validator], description: str) -> str:
     rules = "\n".join(f"  {rule.id} ({rule.severity}): {rule.summary}" for rule in validator.rules)
-    return f"{description.strip()}\n{_PATH_TEXT}\nRules:\n{rules}"
+    summary = textwrap.fill(" ".join(description.split()), width=96)
+    return f"{summary}\n\n{_PATH_TEXT}\nRules:\n{rules}"
 
 
 def validator_bridge(
@@ -95,7 +100,10 @@ def _check_layers(context: BridgeContext, arguments: CheckLayersArguments) -> Va
     files = python_files(context.workspace, arguments.path)
     modules = [module_name(relative_to_workspace(context.workspace, file)) for file in files]
     layers = sorted(rules)
-    if not any(layer_of(module, layers) for module in modules):
+    # A folder none of whose modules is in a layer means a misspelt rule; a single file outside
+    # every layer (an editor checking each file it opens) simply has nothing to check.
+    single_file = len(files) == 1 and files[0].is_file() and arguments.path.endswith(".py")
+    if not single_file and not any(layer_of(module, layers) for module in modules):
         found = sorted({module.split(".")[0] for module in modules})
         raise RuleArgumentError(
             f"no module under {arguments.path!r} belongs to any layer of the rules "
@@ -159,8 +167,8 @@ def _builtin(validator: type[Validator]) -> Bridge:
 CHECK_DEPENDENCY_GRAPH = Bridge(
     name="check_dependency_graph",
     docstring=(
-        "Check the svcs service graph across all files under path: which service's factory "
-        "fetches which others with container.get().\n"
+        "Check the svcs service graph across all files under path: which service's factory\n"
+        "fetches which others with container.get().\n\n"
         f"{_PATH_TEXT}\nRules:\n"
         "  SVCS201 (error): Service factories do not depend on each other in a cycle.\n"
         "  SVCS202 (error): Every service fetched with container.get() is registered.\n"
@@ -175,12 +183,12 @@ CHECK_DEPENDENCY_GRAPH = Bridge(
 CHECK_LAYERS = Bridge(
     name="check_layers",
     docstring=(
-        "Check import layering: rules maps each layer (a dotted module prefix such as "
-        "'shop.web.components') to the layers it may import, e.g. {'shop.models': [], "
-        "'shop.web': ['shop.models']}. Module names start at the workspace root "
-        "(shop/web/routes.py is shop.web.routes); a module belongs to the longest matching layer; "
-        "imports of modules outside every layer (stdlib, third party) are ignored; a layer may "
-        "import itself and the layers nested in or around it.\n"
+        "Check import layering: which packages may import which.\n\n"
+        "rules maps each layer (a dotted module prefix such as 'shop.web.components') to the\n"
+        "layers it may import, e.g. {'shop.models': [], 'shop.web': ['shop.models']}. Module\n"
+        "names start at the workspace root (shop/web/routes.py is shop.web.routes); a module\n"
+        "belongs to the longest matching layer; imports of modules outside every layer (stdlib,\n"
+        "third party) are ignored; a layer may import itself and layers nested in or around it.\n"
         f"{_PATH_TEXT}\nRules:\n"
         "  LAYER001 (error): A module imports only its own layer and the layers it may import.\n"
         "  LAYER002 (error): importlib.import_module('...') of a literal name follows the rules."

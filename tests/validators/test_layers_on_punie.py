@@ -74,6 +74,7 @@ def test_a_planted_violation_is_caught_in_a_copy(tmp_path: Path) -> None:
 def test_rules_that_match_nothing_are_refused_with_a_hint() -> None:
     with pytest.raises(RuleArgumentError, match="no module under 'parsers' belongs"):
         check(ROOT, "parsers", {"parser": []})
+    assert check(ROOT, "parsers/__init__.py", {"parser": []}).valid  # one file outside: fine
     with pytest.raises(RuleArgumentError, match="rules is empty"):
         check(ROOT, "parsers", {})
     with pytest.raises(RuleArgumentError, match="not a dotted module name"):
