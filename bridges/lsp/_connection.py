@@ -13,7 +13,7 @@ with lsprotocol 2025.0.0 are handled in one place:
 - Server-to-client requests are answered: ``workspace/configuration`` (defaults),
   ``client/registerCapability``, ``window/workDoneProgress/create`` and friends.
 - The server does not watch files itself: it asks the client to. Before each request the
-  workspace's Python files are compared with the last snapshot and changes are sent as
+  workspace's Python files are compared with the last look (``_files``) and changes are sent as
   ``workspace/didChangeWatchedFiles`` (or ``didChange`` for documents already open).
 """
 
@@ -33,15 +33,14 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.protocol import default_converter
 
-__all__ = ["Connection", "ServerExited", "scan_sources"]
+from bridges.lsp._files import SourceTracker
+
+__all__ = ["Connection", "ServerExited"]
 
 logger = logging.getLogger("punie.lsp.client")
 
-_SKIP_DIRS = frozenset(
-    {"__pycache__", "node_modules", ".venv", "venv", ".git", ".hg", ".tox", ".mypy_cache"}
-)
-_SOURCE_SUFFIXES = (".py", ".pyi")
-_CONFIG_FILES = ("pyproject.toml", "ty.toml")
+_POLL_IN_THREAD = 500
+"""Above this many known files, polling for changes moves off the shared loop thread."""
 
 
 class ServerExited(Exception):
@@ -71,29 +70,6 @@ class _Client(LanguageClient):
         self.exited.set()
 
 
-def scan_sources(root: Path) -> dict[Path, int]:
-    """Modification times (ns) of every Python source and type-checker config under ``root``."""
-    found: dict[Path, int] = {}
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if name not in _SKIP_DIRS and not name.startswith("."):
-                        stack.append(Path(entry.path))
-                elif name.endswith(_SOURCE_SUFFIXES) or name in _CONFIG_FILES:
-                    found[Path(entry.path)] = entry.stat().st_mtime_ns
-            except OSError:
-                continue
-    return found
-
-
 class Connection:
     """A started server: the client, the documents it has open, the file snapshot."""
 
@@ -108,7 +84,7 @@ class Connection:
         self.capabilities: types.ServerCapabilities | None = None
         self.documents: dict[Path, tuple[int, str]] = {}
         """Open documents: path -> (version, text sent)."""
-        self.snapshot: dict[Path, int] = {}
+        self.tracker: SourceTracker | None = None
         self.started_s = 0.0
         self._tasks: list[asyncio.Task[None]] = []
         self._register_handlers()
@@ -170,7 +146,7 @@ class Connection:
         encoding = result.capabilities.position_encoding
         self.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
         self.client.initialized(types.InitializedParams())
-        self.snapshot = await asyncio.to_thread(scan_sources, self.workspace)
+        self.tracker = await asyncio.to_thread(SourceTracker, str(self.workspace))
         self.started_s = time.perf_counter() - started
 
     async def close(self, timeout_s: float = 3.0) -> None:
@@ -220,26 +196,18 @@ class Connection:
             raise
 
     async def _await(self, awaitable: Any, timeout_s: float, what: str) -> Any:
-        task = asyncio.ensure_future(awaitable)
-        exited = asyncio.ensure_future(self.client.exited.wait())
+        # pygls fails every pending request with RuntimeError when the process exits (its
+        # exit watcher runs before our ``server_exit`` hook returns), so no extra watch is needed.
         try:
-            done, _ = await asyncio.wait(
-                {task, exited}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            exited.cancel()
-        if task in done:
-            try:
-                return task.result()
-            except RuntimeError as error:
-                # pygls fails pending requests with RuntimeError when the process exits.
-                if not self.alive:
-                    raise ServerExited(str(error)) from error
-                raise
-        task.cancel()
-        if exited in done or not self.alive:
-            raise ServerExited(f"the language server exited during {what}")
-        raise TimeoutError(f"{what} got no answer within {timeout_s:g} s")
+            return await asyncio.wait_for(awaitable, timeout_s)
+        except TimeoutError:
+            if not self.alive:
+                raise ServerExited(f"the language server exited during {what}") from None
+            raise TimeoutError(f"{what} got no answer within {timeout_s:g} s") from None
+        except RuntimeError as error:
+            if not self.alive:
+                raise ServerExited(str(error)) from error
+            raise
 
     # -- documents and files -----------------------------------------------------------------
 
@@ -268,20 +236,29 @@ class Connection:
 
     async def sync_files(self) -> None:
         """Tell the server about Python files created, changed or deleted since the last call."""
-        current = await asyncio.to_thread(scan_sources, self.workspace)
-        previous = self.snapshot
+        tracker = self.tracker
+        if tracker is None:
+            return
+        if len(tracker.files) > _POLL_IN_THREAD:
+            changes = await asyncio.to_thread(tracker.poll)
+        else:
+            changes = tracker.poll()  # a few dozen stat calls: cheaper than a thread hop
+        if not changes:
+            return
         events: list[types.FileEvent] = []
-        for path, mtime in current.items():
-            before = previous.get(path)
-            if before == mtime:
-                continue
-            if path in self.documents:
-                with contextlib.suppress(OSError, UnicodeDecodeError):
-                    self.sync_document(path, path.read_text(encoding="utf-8"))
-                continue
-            kind = types.FileChangeType.Created if before is None else types.FileChangeType.Changed
-            events.append(types.FileEvent(uri=path.as_uri(), type=kind))
-        for path in previous.keys() - current.keys():
+        for kind, paths in (
+            (types.FileChangeType.Created, changes.created),
+            (types.FileChangeType.Changed, changes.changed),
+        ):
+            for name in paths:
+                path = Path(name)
+                if path in self.documents:
+                    with contextlib.suppress(OSError, UnicodeDecodeError):
+                        self.sync_document(path, path.read_text(encoding="utf-8"))
+                    continue
+                events.append(types.FileEvent(uri=path.as_uri(), type=kind))
+        for name in changes.deleted:
+            path = Path(name)
             if path in self.documents:
                 self.client.text_document_did_close(
                     types.DidCloseTextDocumentParams(
@@ -290,7 +267,6 @@ class Connection:
                 )
                 del self.documents[path]
             events.append(types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted))
-        self.snapshot = current
         if events:
             self.client.workspace_did_change_watched_files(
                 types.DidChangeWatchedFilesParams(changes=events)

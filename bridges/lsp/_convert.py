@@ -46,21 +46,21 @@ class SourceLines:
         self.workspace = workspace
         self.encoding = encoding
         self._files: dict[str, list[str]] = {}
+        self._shown: dict[str, str] = {}
 
     def remember(self, path: Path, text: str) -> None:
-        self._files[str(path)] = text.splitlines()
+        self._files[path.as_uri()] = text.splitlines()
 
     def lines(self, uri: str) -> list[str]:
-        path = path_of(uri)
-        if path is None:
-            return []
-        key = str(path)
-        if key not in self._files:
+        found = self._files.get(uri)
+        if found is None:
+            path = path_of(uri)
             try:
-                self._files[key] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                text = "" if path is None else path.read_text(encoding="utf-8", errors="replace")
             except OSError:
-                self._files[key] = []
-        return self._files[key]
+                text = ""
+            found = self._files[uri] = text.splitlines()
+        return found
 
     def line(self, uri: str, number: int) -> str:
         lines = self.lines(uri)
@@ -70,8 +70,12 @@ class SourceLines:
         return from_server(self.line(uri, position.line), position.character, self.encoding)
 
     def display(self, uri: str) -> str:
-        path = path_of(uri)
-        return uri if path is None else relative_path(self.workspace, path)
+        shown = self._shown.get(uri)
+        if shown is None:
+            path = path_of(uri)
+            shown = uri if path is None else relative_path(self.workspace, path)
+            self._shown[uri] = shown
+        return shown
 
     def location(self, uri: str, span: types.Range) -> SourceLocation:
         end_column = max(self.column(uri, span.end), 1)
