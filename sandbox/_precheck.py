@@ -32,7 +32,9 @@ IssueCode = Literal[
     "unknown_argument",
     "missing_argument",
     "unknown_field",
+    "type",
 ]
+"""``type`` is used by the optional full type check (``bridges.typecheck_snippet``)."""
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 

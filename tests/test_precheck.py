@@ -34,8 +34,8 @@ def read_file(*, path: str, start_line: int | None = None) -> str:
 HOST = [HostFunction.from_callable(typecheck), HostFunction.from_callable(read_file)]
 
 
-def issues(source: str, **kwargs: object) -> list[tuple[int, str]]:
-    return [(i.line, i.code) for i in precheck(source, HOST, **kwargs)]  # type: ignore[arg-type]
+def issues(source: str, known_names: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    return [(i.line, i.code) for i in precheck(source, HOST, known_names=known_names)]
 
 
 def messages(source: str) -> list[str]:
@@ -109,7 +109,7 @@ def test_unknown_function_without_near_name_lists_what_exists() -> None:
 
 
 def test_names_from_earlier_snippets_are_known() -> None:
-    assert issues("helper(1)", known_names={"helper"}) == []
+    assert issues("helper(1)", known_names=frozenset({"helper"})) == []
     assert issues("helper(1)") == [(1, "unknown_function")]
 
 
