@@ -29,16 +29,16 @@ class WorkerPool:
         self._refilling = False
 
     def start(self) -> None:
-        """Start the pool's workers (they boot in parallel; nothing waits for them here)."""
+        """Start one worker now (nothing waits for it to boot); the rest start after it."""
         with self._lock:
-            missing = self._size - len(self._idle)
-        for _ in range(missing):
-            worker = WorkerProcess(self._init)
-            with self._lock:
-                if self._closed:
-                    worker.kill()
-                    return
-                self._idle.append(worker)
+            if self._closed or self._idle:
+                return
+        worker = WorkerProcess(self._init)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._idle.append(worker)
 
     def acquire(self, *, for_session: bool = False) -> WorkerProcess:
         """An idle worker, or a new one when all are busy."""
@@ -60,8 +60,13 @@ class WorkerPool:
         with self._lock:
             if not self._closed and len(self._idle) < self._size:
                 self._idle.append(worker)
-                return
-        worker.close()
+                short = len(self._idle) < self._size
+            else:
+                short = None
+        if short is None:
+            worker.close()
+        elif short:
+            self._refill()  # the pool started with one worker: fill it now that one is warm
 
     def discard(self, worker: WorkerProcess) -> None:
         """Kill a worker that must not be reused (a session's, a broken one)."""

@@ -8,7 +8,7 @@ the platform lacks it, and ``lock_down`` reports what is active so the host (and
   open files, no core dumps, no new processes (``RLIMIT_NPROC`` 0 for non-root users);
 - signals: ``SIGINT`` ignored (the host owns Ctrl-C), ``SIGXFSZ`` ignored so a write fails with an
   error instead of killing the worker;
-- seccomp (Linux, libseccomp through ``pyseccomp``): ``execve``/``execveat``, ``fork``/``vfork``,
+- seccomp (Linux, libseccomp through ctypes, see ``_seccomp``): ``execve``/``execveat``, ``fork``/``vfork``,
   ``clone`` without ``CLONE_THREAD``, ``clone3``, sockets, opening files for writing or creating
   them, file-system changes (unlink, rename, mkdir, chmod, links...), ``ptrace``, namespaces,
   mounts, ``bpf``, ``io_uring`` and keyrings all fail with ``EPERM``.
@@ -16,12 +16,15 @@ the platform lacks it, and ``lock_down`` reports what is active so the host (and
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import resource
 import signal
-from typing import Any
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["lock_down"]
 
@@ -55,40 +58,33 @@ def _set_limit(which: int, value: int) -> None:
         pass
 
 
-def _load_seccomp() -> Any:
-    try:
-        import pyseccomp
-    except Exception:  # libseccomp missing or unloadable: the other layers still hold
-        return None
-    return pyseccomp
+def _seccomp(library: Any) -> bool:
+    from ._seccomp import Filter, errno_action
 
-
-def _seccomp(seccomp: Any) -> bool:
-    deny = seccomp.ERRNO(errno.EPERM)
+    deny = errno_action(errno.EPERM)
     try:
-        rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+        rules = Filter(library)
         for name in _DENIED_SYSCALLS:
-            try:
-                rules.add_rule(deny, name)
-            except (OSError, ValueError, RuntimeError):
-                continue  # not a syscall on this architecture
-        rules.add_rule(deny, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, _CLONE_THREAD, 0))
-        rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+            rules.add(deny, name)
+        rules.add(deny, "clone", arg=0, mask=_CLONE_THREAD, value=0)
+        rules.add(errno_action(errno.ENOSYS), "clone3")  # glibc then falls back to clone
         for flag in _WRITE_FLAGS:
-            rules.add_rule(deny, "openat", seccomp.Arg(2, seccomp.MASKED_EQ, flag, flag))
-            with contextlib.suppress(OSError, ValueError, RuntimeError):  # no open(2) on arm64
-                rules.add_rule(deny, "open", seccomp.Arg(1, seccomp.MASKED_EQ, flag, flag))
-        with contextlib.suppress(OSError, ValueError, RuntimeError):
-            rules.add_rule(deny, "openat2")  # its flags live in a struct seccomp cannot read
+            rules.add(deny, "openat", arg=2, mask=flag, value=flag)
+            rules.add(deny, "open", arg=1, mask=flag, value=flag)  # absent on arm64: skipped
+        rules.add(deny, "openat2")  # its flags live in a struct seccomp cannot read
         rules.load()
-    except Exception:
+    except OSError:
         return False
     return True
 
 
 def lock_down(*, memory_mb: int, allow_seccomp: bool = True) -> dict[str, Any]:
     """Apply every layer available here; return what is active."""
-    seccomp = _load_seccomp() if allow_seccomp else None  # before RLIMIT_AS: it maps a library
+    library = None
+    if allow_seccomp:
+        from ._seccomp import load_library
+
+        library = load_library()  # before RLIMIT_AS: loading maps a shared library
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -98,5 +94,5 @@ def lock_down(*, memory_mb: int, allow_seccomp: bool = True) -> dict[str, Any]:
     if os.getuid() != 0:
         _set_limit(resource.RLIMIT_NPROC, 0)
     _set_limit(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
-    seccomp_active = _seccomp(seccomp) if seccomp is not None else False
+    seccomp_active = _seccomp(library) if library is not None else False
     return {"seccomp": seccomp_active, "rlimits": True}

@@ -1,0 +1,94 @@
+"""A minimal ctypes binding of libseccomp: just what the worker's filter needs.
+
+``pyseccomp`` wraps the same library but imports ``subprocess``, ``shutil`` and ``ctypes.util``
+at import time (about 20-35 ms of a worker's ~100 ms start); the worker needs five functions, so
+it loads ``libseccomp.so.2`` itself and falls back to ``pyseccomp``'s lookup only when that
+soname is missing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+__all__ = ["ALLOW", "MASKED_EQ", "Filter", "errno_action", "load_library"]
+
+ALLOW = 0x7FFF0000
+MASKED_EQ = 7
+
+
+def errno_action(number: int) -> int:
+    """``SCMP_ACT_ERRNO(number)``: the syscall fails with this errno."""
+    return 0x00050000 | (number & 0x0000FFFF)
+
+
+class _ArgCmp(ctypes.Structure):
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
+
+
+def load_library() -> ctypes.CDLL | None:
+    """libseccomp, or ``None`` when this system has none."""
+    try:
+        library = ctypes.CDLL("libseccomp.so.2")
+    except OSError:
+        try:
+            import pyseccomp  # its own search (ctypes.util) covers unusual layouts
+
+            library = pyseccomp._libseccomp
+        except Exception:
+            return None
+    library.seccomp_init.argtypes = (ctypes.c_uint32,)
+    library.seccomp_init.restype = ctypes.c_void_p
+    library.seccomp_load.argtypes = (ctypes.c_void_p,)
+    library.seccomp_load.restype = ctypes.c_int
+    library.seccomp_syscall_resolve_name.argtypes = (ctypes.c_char_p,)
+    library.seccomp_syscall_resolve_name.restype = ctypes.c_int
+    library.seccomp_rule_add_array.argtypes = (
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.POINTER(_ArgCmp),
+    )
+    library.seccomp_rule_add_array.restype = ctypes.c_int
+    return library
+
+
+class Filter:
+    """A seccomp filter under construction (default action: allow)."""
+
+    def __init__(self, library: ctypes.CDLL) -> None:
+        self._library = library
+        self._context = library.seccomp_init(ALLOW)
+        if not self._context:
+            raise OSError("seccomp_init failed")
+
+    def add(
+        self, action: int, syscall: str, *, arg: int = -1, mask: int = 0, value: int = 0
+    ) -> bool:
+        """Add a rule; ``arg >= 0`` adds the condition ``(args[arg] & mask) == value``.
+
+        Returns ``False`` when the syscall does not exist on this architecture.
+        """
+        number = self._library.seccomp_syscall_resolve_name(syscall.encode())
+        if number < 0:
+            return False
+        if arg >= 0:
+            conditions = (_ArgCmp * 1)(_ArgCmp(arg, MASKED_EQ, mask, value))
+            status = self._library.seccomp_rule_add_array(
+                self._context, action, number, 1, conditions
+            )
+        else:
+            status = self._library.seccomp_rule_add_array(self._context, action, number, 0, None)
+        if status < 0:
+            raise OSError(-status, f"seccomp rule for {syscall} refused")
+        return True
+
+    def load(self) -> None:
+        status = self._library.seccomp_load(self._context)
+        if status < 0:
+            raise OSError(-status, "seccomp_load failed")
