@@ -114,15 +114,28 @@ def _identifier(path: Path) -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=path.as_uri())
 
 
+_OUTLINE_LIMIT = 500
+_outlines: dict[tuple[str, str], tuple[str, list[SymbolInfo]]] = {}
+"""(path, encoding) -> (text, outline): an outline depends only on the file's text."""
+
+
 def _outline(
-    session: LanguageServerSession, path: Path, text: str, lines: SourceLines
+    session: LanguageServerSession, path: Path, text: str, lines: SourceLines, *, cached: bool
 ) -> list[SymbolInfo]:
+    key = (str(path), lines.encoding)
+    known = _outlines.get(key)
+    if cached and known is not None and known[0] == text:
+        return known[1]
     found = session.request(
         types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
         types.DocumentSymbolParams(text_document=_identifier(path)),
         documents={path: text},
     )
-    return flatten_symbols(found, lines, uri=path.as_uri())
+    symbols = flatten_symbols(found, lines, uri=path.as_uri())
+    if len(_outlines) >= _OUTLINE_LIMIT:
+        _outlines.clear()
+    _outlines[key] = (text, symbols)
+    return symbols
 
 
 def _position(
@@ -130,10 +143,10 @@ def _position(
 ) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, types.Position]:
     path, text = _read(context, arguments.file)
     session = _session(context)
-    lines = SourceLines(context.workspace, session.position_encoding)
+    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
     needs_outline = arguments.symbol is not None and arguments.line is None
-    outline = outline_of(_outline(session, path, text, lines)) if needs_outline else []
+    outline = outline_of(_outline(session, path, text, lines, cached=True)) if needs_outline else []
     if arguments.column is not None and arguments.line is None:
         raise BridgeArgumentError("column= needs line= too; or pass only symbol='Name'")
     target = find_target(
@@ -215,9 +228,9 @@ def document_symbols(
 ) -> DocumentSymbolsResult:
     path, text = _read(context, arguments.file)
     session = _session(context)
-    lines = SourceLines(context.workspace, session.position_encoding)
+    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
-    symbols = _outline(session, path, text, lines)
+    symbols = _outline(session, path, text, lines, cached=False)
     return DocumentSymbolsResult(
         file=lines.display(path.as_uri()), symbols=symbols, count=len(symbols)
     )
@@ -227,7 +240,7 @@ def workspace_symbols(
     context: BridgeContext, arguments: WorkspaceSymbolsArguments
 ) -> WorkspaceSymbolsResult:
     session = _session(context)
-    lines = SourceLines(context.workspace, session.position_encoding)
+    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     query = arguments.query.strip()
     found = session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query=query))
     symbols = flatten_symbols(found, lines)

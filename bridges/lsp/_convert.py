@@ -8,7 +8,7 @@ most once per call through ``SourceLines``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -39,12 +39,29 @@ def path_of(uri: str) -> Path | None:
     return Path(unquote(parsed.path))
 
 
-class SourceLines:
-    """Lines of files, read once; knows the workspace and the negotiated position encoding."""
+_CACHE_LIMIT = 4000
+_line_cache: dict[str, tuple[object, list[str]]] = {}
+"""path -> (stamp, lines): file contents shared across calls while the file is unchanged."""
 
-    def __init__(self, workspace: Path, encoding: str) -> None:
+
+class SourceLines:
+    """Lines of files for one call; knows the workspace and the negotiated position encoding.
+
+    ``stamp(path)`` (from the session's change tracker) says whether a file changed since it was
+    last read; unchanged files are served from a process-wide cache, so a call with hundreds of
+    locations does not read hundreds of files again.
+    """
+
+    def __init__(
+        self,
+        workspace: Path,
+        encoding: str,
+        stamp: Callable[[str], object | None] | None = None,
+    ) -> None:
         self.workspace = workspace
         self.encoding = encoding
+        self._stamp = stamp or (lambda _path: None)
+        self._prefix = workspace.as_uri().rstrip("/") + "/"
         self._files: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
 
@@ -53,13 +70,27 @@ class SourceLines:
 
     def lines(self, uri: str) -> list[str]:
         found = self._files.get(uri)
-        if found is None:
-            path = path_of(uri)
-            try:
-                text = "" if path is None else path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                text = ""
-            found = self._files[uri] = text.splitlines()
+        if found is not None:
+            return found
+        path = path_of(uri)
+        if path is None:
+            found = []
+        else:
+            key = str(path)
+            stamp = self._stamp(key)
+            cached = _line_cache.get(key)
+            if stamp is not None and cached is not None and cached[0] == stamp:
+                found = cached[1]
+            else:
+                try:
+                    found = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    found = []
+                if stamp is not None:
+                    if len(_line_cache) >= _CACHE_LIMIT:
+                        _line_cache.clear()
+                    _line_cache[key] = (stamp, found)
+        self._files[uri] = found
         return found
 
     def line(self, uri: str, number: int) -> str:
@@ -72,8 +103,11 @@ class SourceLines:
     def display(self, uri: str) -> str:
         shown = self._shown.get(uri)
         if shown is None:
-            path = path_of(uri)
-            shown = uri if path is None else relative_path(self.workspace, path)
+            if uri.startswith(self._prefix):
+                shown = unquote(uri[len(self._prefix) :])
+            else:
+                path = path_of(uri)
+                shown = uri if path is None else relative_path(self.workspace, path)
             self._shown[uri] = shown
         return shown
 

@@ -83,6 +83,15 @@ class LanguageServerSession:
         """The position encoding negotiated with the server ('utf-32' or 'utf-16')."""
         return self._connect().position_encoding
 
+    def stamp(self, path: str) -> object | None:
+        """The change tracker's (mtime, size) of ``path``, None if it does not know the file.
+
+        Valid as of the last request; lets callers cache file contents between requests.
+        """
+        connection = self._connection
+        tracker = None if connection is None else connection.tracker
+        return None if tracker is None else tracker.files.get(path)
+
     @property
     def start_duration_s(self) -> float:
         """Seconds the current server took from spawn to a completed ``initialize``."""
