@@ -226,7 +226,7 @@ class Sandbox:
             else:
                 error, data = _invoke(function, validated)
         calls.append(
-            HostCall(
+            HostCall.model_construct(  # our own values, already the right types
                 name=name,
                 arguments=arguments,
                 ok=error is None,

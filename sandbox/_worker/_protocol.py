@@ -59,12 +59,30 @@ def _read_exact(fd: int, size: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+_pending = bytearray()
+
+
 def read_message(fd: int) -> dict[str, Any]:
-    """Blocking read of one frame (used by the worker, which has nothing else to do)."""
-    (size,) = _HEADER.unpack(_read_exact(fd, 4))
+    """Blocking read of one frame (used by the worker, which has nothing else to do).
+
+    Reads in large chunks and keeps what follows the frame for the next call, so that a small
+    frame costs one ``read`` system call, not two.
+    """
+    buffer = _pending
+    while len(buffer) < 4:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            raise EOFError("the peer closed the pipe")
+        buffer += chunk
+    (size,) = _HEADER.unpack_from(buffer)
     if size > MAX_FRAME_BYTES:
         raise FrameError(f"frame of {size} bytes is larger than {MAX_FRAME_BYTES}")
-    return _loads(_read_exact(fd, size))
+    end = 4 + size
+    if len(buffer) < end:
+        buffer += _read_exact(fd, end - len(buffer))
+    body = buffer[4:end].decode("ascii")
+    del buffer[:end]
+    return _loads(body)
 
 
 class FrameBuffer:
@@ -89,7 +107,7 @@ class FrameBuffer:
         end = 4 + size
         if len(buffer) < end:
             return None
-        body = bytes(buffer[4:end])
+        body = buffer[4:end].decode("ascii", "replace")
         del buffer[:end]
         try:
             message = _loads(body)
