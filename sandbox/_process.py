@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox._errors import WorkerStartError
-from sandbox._worker._protocol import FrameBuffer, FrameError, encode, write_all
+from sandbox._worker._protocol import FrameBuffer, FrameError, encode_for_worker, write_all
 
 __all__ = ["WorkerDied", "WorkerProcess", "WorkerTimeout"]
 
@@ -94,7 +94,7 @@ class WorkerProcess:
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.session_bound = False
-        write_all(self._write_fd, encode(init))
+        write_all(self._write_fd, encode_for_worker(init))
 
     @property
     def pid(self) -> int:
@@ -134,7 +134,7 @@ class WorkerProcess:
         """
         self.wait_ready()
         try:
-            write_all(self._write_fd, encode(message))
+            write_all(self._write_fd, encode_for_worker(message))
         except OSError as error:
             self.kill()
             raise WorkerDied(str(error)) from error
@@ -147,7 +147,7 @@ class WorkerProcess:
             answer = on_call(reply)
             deadline += time.monotonic() - started
             try:
-                write_all(self._write_fd, encode(answer))
+                write_all(self._write_fd, encode_for_worker(answer))
             except OSError as error:
                 self.kill()
                 raise WorkerDied(str(error)) from error

@@ -23,7 +23,7 @@ from sandbox._host import HostFunction, HostFunctionError, as_host_function
 from sandbox._limits import Limits
 from sandbox._pool import WorkerPool
 from sandbox._process import WorkerDied, WorkerProcess, WorkerTimeout
-from sandbox._result import ErrorKind, HostCall, RunResult, SnippetError
+from sandbox._result import ErrorKind, RunResult, SnippetError
 from sandbox._shapes import result_shape
 from sandbox._worker._policy import nearest
 
@@ -165,7 +165,7 @@ class Sandbox:
                 "work into smaller snippets",
                 started,
             )
-        calls: list[HostCall] = []
+        calls: list[Any] = []  # HostCall data, validated with the RunResult
 
         def on_call(message: dict[str, Any]) -> dict[str, Any]:
             return self._call_host(message, calls)
@@ -198,7 +198,7 @@ class Sandbox:
             worker.kill()  # it hit the memory limit: its heap is no longer trustworthy
         return _result_from_reply(reply, calls, started)
 
-    def _call_host(self, message: dict[str, Any], calls: list[HostCall]) -> dict[str, Any]:
+    def _call_host(self, message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
         name = message.get("name")
         arguments = message.get("args")
         if not isinstance(name, str) or not isinstance(arguments, dict):
@@ -209,7 +209,13 @@ class Sandbox:
                 "fewer times per snippet (collect what you need, then answer)"
             )
             calls.append(
-                HostCall(name=name, arguments=arguments, ok=False, duration_s=0.0, error=text)
+                {
+                    "name": name,
+                    "arguments": arguments,
+                    "ok": False,
+                    "duration_s": 0.0,
+                    "error": text,
+                }
             )
             return {"ok": False, "kind": "call_limit", "message": text}
         function = self._functions.get(name)
@@ -226,13 +232,13 @@ class Sandbox:
             else:
                 error, data = _invoke(function, validated)
         calls.append(
-            HostCall.model_construct(  # our own values, already the right types
-                name=name,
-                arguments=arguments,
-                ok=error is None,
-                duration_s=time.perf_counter() - started,
-                error=error,
-            )
+            {  # validated into HostCall once, with the whole RunResult (cheaper per call)
+                "name": name,
+                "arguments": arguments,
+                "ok": error is None,
+                "duration_s": time.perf_counter() - started,
+                "error": error,
+            }
         )
         if error is not None:
             return {"ok": False, "kind": "host_function", "message": error}
@@ -241,7 +247,7 @@ class Sandbox:
 
 def _invoke(function: HostFunction, validated: Any) -> tuple[str | None, Any]:
     try:
-        raw = function.function(**dict(validated))
+        raw = function.function(**validated.__dict__)
     except HostFunctionError as failed:
         return str(failed) or f"{function.name}() failed", None
     except Exception as failed:
@@ -290,17 +296,19 @@ def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
 
 
 def _failed(
-    kind: ErrorKind, message: str, started: float, calls: list[HostCall] | None = None
+    kind: ErrorKind, message: str, started: float, calls: list[Any] | None = None
 ) -> RunResult:
-    return RunResult(
-        ok=False,
-        error=SnippetError(kind=kind, message=message),
-        calls=calls or [],
-        duration_s=time.perf_counter() - started,
+    return RunResult.model_validate(
+        {
+            "ok": False,
+            "error": SnippetError(kind=kind, message=message),
+            "calls": calls or [],
+            "duration_s": time.perf_counter() - started,
+        }
     )
 
 
-def _result_from_reply(reply: dict[str, Any], calls: list[HostCall], started: float) -> RunResult:
+def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) -> RunResult:
     try:
         error_data = reply.get("error")
         error = SnippetError.model_validate(error_data) if error_data else None
@@ -308,13 +316,15 @@ def _result_from_reply(reply: dict[str, Any], calls: list[HostCall], started: fl
         stdout = reply.get("stdout") or ""
         if not isinstance(stdout, str):
             raise TypeError("stdout is not a string")
-        return RunResult(
-            ok=ok,
-            value=reply.get("value") if ok else None,
-            stdout=stdout,
-            error=error,
-            calls=calls,
-            duration_s=time.perf_counter() - started,
+        return RunResult.model_validate(
+            {
+                "ok": ok,
+                "value": reply.get("value") if ok else None,
+                "stdout": stdout,
+                "error": error,
+                "calls": calls,
+                "duration_s": time.perf_counter() - started,
+            }
         )
     except (ValidationError, TypeError):
         return _failed("crash", "the worker sent a malformed reply", started, calls)

@@ -1,13 +1,16 @@
-"""The wire format between host and worker: length-prefixed JSON frames over raw pipes.
+"""The wire format between host and worker: length-prefixed frames over raw pipes.
 
-Only data crosses: every frame is a 4-byte big-endian length and an ASCII JSON object. JSON (not
-pickle, not marshal) is what the host parses, because a hostile worker controls those bytes and
-``json.loads`` cannot run code or crash the interpreter on crafted input.
+Only data crosses: every frame is a 4-byte big-endian length and a body. Worker to host, the body
+is ASCII JSON: the host parses it, a hostile worker controls those bytes, and ``json.loads``
+cannot run code or crash the interpreter on crafted input. Host to worker, the body is
+``marshal`` data (dicts, lists, str, numbers, None only): the worker trusts the host, and
+``marshal`` is about four times cheaper to encode and decode, which matters on every host call.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import struct
 
@@ -16,7 +19,15 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a work
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["MAX_FRAME_BYTES", "FrameBuffer", "FrameError", "encode", "read_message", "write_all"]
+__all__ = [
+    "MAX_FRAME_BYTES",
+    "FrameBuffer",
+    "FrameError",
+    "encode",
+    "encode_for_worker",
+    "read_message",
+    "write_all",
+]
 
 _HEADER = struct.Struct(">I")
 MAX_FRAME_BYTES = 64 * 1024 * 1024
@@ -31,8 +42,14 @@ class FrameError(Exception):
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One frame: header + ASCII JSON body."""
+    """One frame for the host: header + ASCII JSON body."""
     body = _dumps(message).encode("ascii")
+    return _HEADER.pack(len(body)) + body
+
+
+def encode_for_worker(message: dict[str, Any]) -> bytes:
+    """One frame for the worker: header + ``marshal`` body (plain data only)."""
+    body = marshal.dumps(message)
     return _HEADER.pack(len(body)) + body
 
 
@@ -63,7 +80,7 @@ _pending = bytearray()
 
 
 def read_message(fd: int) -> dict[str, Any]:
-    """Blocking read of one frame (used by the worker, which has nothing else to do).
+    """Blocking read of one host frame (the worker's side: it has nothing else to do).
 
     Reads in large chunks and keeps what follows the frame for the next call, so that a small
     frame costs one ``read`` system call, not two.
@@ -80,9 +97,9 @@ def read_message(fd: int) -> dict[str, Any]:
     end = 4 + size
     if len(buffer) < end:
         buffer += _read_exact(fd, end - len(buffer))
-    body = buffer[4:end].decode("ascii")
+    body = bytes(buffer[4:end])
     del buffer[:end]
-    return _loads(body)
+    return marshal.loads(body)
 
 
 class FrameBuffer:
