@@ -1,14 +1,16 @@
 """A real editor: headless Neovim attached to ``punie lsp`` on the sample workspace.
 
-The test writes a small Lua config that starts the server with ``vim.lsp.start_client`` (Neovim
-0.7 from Debian has no ``vim.lsp.start``), opens a file with a type error and a lint violation,
-waits for the diagnostics to arrive in ``vim.diagnostic`` and writes them out as JSON. Neovim
+The Lua configuration is the one docs/editor.md gives users (it works from Neovim 0.7, Debian's
+version, which has no ``vim.lsp.start``); the test appends a harness that opens a file with a
+type error and a lint violation, waits for the diagnostics to arrive in ``vim.diagnostic`` and
+writes them out as JSON. Neovim
 is installed by ``.ci/run`` (apt package ``neovim``); without it the test is skipped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,17 +25,12 @@ pytestmark = pytest.mark.slow
 NVIM = shutil.which("nvim")
 PUNIE = str(Path(sys.executable).parent / "punie")
 
-CONFIG = """
-local root = vim.env.PUNIE_ROOT
+DOC = Path(__file__).resolve().parents[2] / "docs" / "editor.md"
+
+HARNESS = """
+-- test harness: open a file, wait for ty and ruff diagnostics, write them out, quit.
 local out = vim.env.PUNIE_OUT
-local client_id = vim.lsp.start_client({
-  name = "punie",
-  cmd = { vim.env.PUNIE_BIN, "lsp" },
-  root_dir = root,
-  init_options = { punie = { checks = { "ty", "ruff" } } },
-})
-vim.cmd("edit " .. root .. "/shop/broken.py")
-vim.lsp.buf_attach_client(0, client_id)
+vim.cmd("edit shop/broken.py")
 local function sources()
   local seen = {}
   for _, d in ipairs(vim.diagnostic.get(0)) do seen[d.source] = true end
@@ -53,10 +50,16 @@ end
 local file = io.open(out, "w")
 file:write(vim.fn.json_encode({ ok = ok, diagnostics = items }))
 file:close()
-vim.lsp.stop_client(client_id)
-vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 100)
+for _, client in pairs(vim.lsp.get_active_clients()) do client.stop() end
+vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 100)
 vim.cmd("qa!")
 """
+
+
+def documented_config() -> str:
+    """The Neovim block of docs/editor.md (```lua nvim), exactly as a user would copy it."""
+    (block,) = re.findall(r"^```lua nvim\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.M | re.S)
+    return block
 
 
 @pytest.mark.skipif(NVIM is None, reason="Neovim is not installed (apt-get install neovim)")
@@ -68,14 +71,12 @@ def test_neovim_receives_punie_diagnostics(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     config = tmp_path / "punie.lua"
-    config.write_text(CONFIG, encoding="utf-8")
+    config.write_text(documented_config() + HARNESS, encoding="utf-8")
     out = tmp_path / "diagnostics.json"
     env = {
-        "PUNIE_ROOT": str(root),
         "PUNIE_OUT": str(out),
-        "PUNIE_BIN": PUNIE,
         "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
+        "PATH": f"{Path(PUNIE).parent}:/usr/bin:/bin",
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
