@@ -57,10 +57,13 @@ from runtime.template import (
     Message,
     SnippetOutcome,
     Step,
+    outcome_from_precheck,
+    outcome_from_run,
     render_conversation,
     render_system_prompt,
     render_tool_call,
     render_tool_result,
+    training_record,
 )
 from runtime.traces import Trace, TraceRecorder, TraceStore, conversation_from_trace, data_dir
 
@@ -115,8 +118,11 @@ __all__ = [
     "extract",
     "load_config",
     "model_from_spec",
+    "outcome_from_precheck",
+    "outcome_from_run",
     "render_conversation",
     "render_system_prompt",
     "render_tool_call",
     "render_tool_result",
+    "training_record",
 ]

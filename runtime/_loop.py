@@ -35,11 +35,11 @@ from runtime._extract import extract
 from runtime._results import AgentLimits, AgentResult, BridgeCallRecord, CancelToken, TurnRecord
 from runtime.models import GenerationSettings, Model
 from runtime.template import (
-    SnippetOutcome,
     Step,
+    outcome_from_precheck,
+    outcome_from_run,
     render_conversation,
     render_tool_result,
-    render_value,
 )
 
 __all__ = ["RunLoop", "SnippetSession", "new_run_id"]
@@ -69,23 +69,6 @@ def _bound_names(code: str) -> set[str]:
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
     return names
-
-
-def _check_message(issues: Sequence[Any]) -> str:
-    lines = [f"line {issue.line}: {issue.message}" for issue in issues]
-    return "the snippet was not run; fix these first:\n" + "\n".join(lines)
-
-
-def _outcome_from_run(run: Any) -> tuple[SnippetOutcome, str | None]:
-    """Convert a ``sandbox.RunResult`` into the template's ``SnippetOutcome`` and error kind."""
-    error = run.error
-    if run.ok or error is None:
-        value = None if run.value is None else render_value(run.value)
-        return SnippetOutcome(ok=True, output=run.stdout, value=value), None
-    message = error.message
-    if error.traceback and error.traceback not in message:
-        message = f"{message}\n{error.traceback}"
-    return SnippetOutcome(ok=False, output=run.stdout, error=message), str(error.kind)
 
 
 class RunLoop:
@@ -258,12 +241,13 @@ class RunLoop:
         )
         calls: list[BridgeCallRecord] = []
         if issues:
-            outcome = SnippetOutcome(ok=False, error=_check_message(issues))
+            outcome = outcome_from_precheck(issues)
             kind: str | None = "precheck"
         else:
             ran = time.monotonic()
             run = self.session.run(code)
-            outcome, kind = _outcome_from_run(run)
+            outcome = outcome_from_run(run)
+            kind = run.error.kind if run.error is not None and not run.ok else None
             self.known_names |= _bound_names(code)
             self.emit(
                 SnippetExecuted,

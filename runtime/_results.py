@@ -95,7 +95,7 @@ class TurnRecord(BaseModel):
 class AgentResult(BaseModel):
     """Everything about one question: the answer, each turn, the bridge calls and the usage."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # "calls" is computed
 
     question: str
     answer: str | None

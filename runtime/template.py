@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from sandbox import PrecheckIssue, RunResult
+
 __all__ = [
     "TOOL_NAME",
     "USAGE_RULES",
@@ -30,6 +32,8 @@ __all__ = [
     "SnippetOutcome",
     "Step",
     "assistant_content",
+    "outcome_from_precheck",
+    "outcome_from_run",
     "render_conversation",
     "render_system_prompt",
     "render_tool_call",
@@ -136,6 +140,26 @@ def render_value(value: Any) -> str:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     return pprint.pformat(value, width=100, sort_dicts=False)
+
+
+def outcome_from_run(result: RunResult) -> SnippetOutcome:
+    """What the model is shown for a sandbox run (the LoRA pipeline renders examples with this)."""
+    error = result.error
+    if result.ok or error is None:
+        value = None if result.value is None else render_value(result.value)
+        return SnippetOutcome(ok=True, output=result.stdout, value=value)
+    message = error.message
+    if error.traceback and error.traceback not in message:
+        message = f"{message}\n{error.traceback}"
+    return SnippetOutcome(ok=False, output=result.stdout, error=message)
+
+
+def outcome_from_precheck(issues: Sequence[PrecheckIssue]) -> SnippetOutcome:
+    """What the model is shown when the pre-run check refuses a snippet (it did not run)."""
+    lines = [f"line {issue.line}: {issue.message}" for issue in issues]
+    return SnippetOutcome(
+        ok=False, error="the snippet was not run; fix these first:\n" + "\n".join(lines)
+    )
 
 
 def render_tool_result(outcome: SnippetOutcome, *, max_chars: int = MAX_RESULT_CHARS) -> str:

@@ -13,6 +13,7 @@ from runtime_fakes import broken, typecheck
 from runtime import (
     Agent,
     AgentLimits,
+    AgentResult,
     CancelToken,
     Event,
     Message,
@@ -93,6 +94,15 @@ def test_precheck_failure_is_fed_back_without_running() -> None:
     assert "pth" in message and "path" in message
     assert "snippet_executed" not in [e.type for e in events]
     assert (result.turns[0].ok, result.turns[0].error_kind) == (False, "precheck")
+
+
+def test_snippet_that_does_not_parse_is_fed_back() -> None:
+    model = ScriptedModel([call("print((1)"), "Sorry."])
+    with make_agent(model) as agent:
+        result = agent.ask("Try")
+    (message,) = tool_messages(model)
+    assert "SyntaxError" in message and "line 1" in message
+    assert result.turns[0].error_kind == "precheck"
 
 
 @pytest.mark.parametrize(
@@ -262,3 +272,4 @@ def test_result_serialises_with_calls_for_the_cli() -> None:
     assert data["calls"][0]["name"] == "typecheck"
     assert data["turns"][0]["result"] == "2"
     assert data["trace_id"] == result.trace_id
+    assert AgentResult.model_validate_json(result.model_dump_json()) == result

@@ -149,3 +149,70 @@ def test_server_and_in_process_model_agree_on_greedy_output(
     in_process = MLXModel(tiny_model).complete(QUESTION, settings)
     assert over_http.prompt_tokens == in_process.prompt_tokens
     assert over_http.text == in_process.text
+
+
+def make_adapter(model_dir: Path, adapter_dir: Path) -> Path:
+    """A LoRA adapter with non-zero random weights, saved the way mlx_lm.lora saves one."""
+    import mlx.core as mx
+    import mlx_lm
+    from mlx.utils import tree_flatten
+    from mlx_lm.tuner.utils import linear_to_lora_layers
+
+    model, _ = mlx_lm.load(str(model_dir))[:2]
+    parameters = {"rank": 4, "scale": 20.0, "dropout": 0.0}
+    linear_to_lora_layers(model, 2, parameters)
+    mx.random.seed(1)
+    weights = {
+        name: mx.random.normal(value.shape) * 0.5
+        for name, value in tree_flatten(model.parameters())
+        if name.rsplit(".", 1)[-1] in {"lora_a", "lora_b"}
+    }
+    adapter_dir.mkdir(parents=True)
+    mx.save_safetensors(str(adapter_dir / "adapters.safetensors"), weights)
+    config = {"fine_tune_type": "lora", "num_layers": 2, "lora_parameters": parameters}
+    (adapter_dir / "adapter_config.json").write_text(json.dumps(config))
+    return adapter_dir
+
+
+def test_adapter_changes_the_output(tiny_model: Path, tmp_path: Path) -> None:
+    from runtime import model_from_spec
+
+    adapter = make_adapter(tiny_model, tmp_path / "adapter")
+    settings = GenerationSettings(max_tokens=12)
+    base = MLXModel(tiny_model).complete(QUESTION, settings)
+    adapted_model = model_from_spec(f"mlx:{tiny_model}@{adapter}")
+    assert adapted_model.name == f"mlx:{tiny_model}@{adapter}"
+    adapted = adapted_model.complete(QUESTION, settings)
+    assert adapted.prompt_tokens == base.prompt_tokens
+    assert adapted.text != base.text
+
+
+def test_generation_stops_after_a_stop_sequence(tiny_model: Path) -> None:
+    model = MLXModel(tiny_model)
+    free = model.complete(QUESTION, GenerationSettings(max_tokens=30, stop=()))
+    assert free.text, "the random model produced nothing"
+    stop = free.text[: max(1, len(free.text) // 2)]
+    cut = model.complete(QUESTION, GenerationSettings(max_tokens=30, stop=(stop,)))
+    assert cut.finish_reason == "stop"
+    assert cut.text.endswith(stop)
+    assert free.text.startswith(cut.text)
+
+
+def test_inference_prompt_is_a_prefix_of_the_training_text(tiny_model: Path) -> None:
+    """The chat template renders each assistant turn exactly after the generation prompt."""
+    from runtime import render_tool_call as call
+
+    model = MLXModel(tiny_model)
+    model.load()
+    conversation = render_conversation(
+        system="S", question="Q", steps=[Step(code="print(1)", result="1")], answer="One."
+    )
+    training = model._tokenizer.apply_chat_template(
+        [m.model_dump() for m in conversation], tokenize=False
+    )
+    for end in (2, 4):  # before the tool call, before the answer
+        prompt = model.render_prompt(conversation[:end])
+        assert training.startswith(prompt)
+        follow = conversation[end].content
+        assert training[len(prompt) :].startswith(follow + "<|im_end|>")
+    assert call("print(1)") in training

@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console, RenderableType
 from runtime_fakes import typecheck
 
+from runtime import render_tool_call
 from runtime._repl import Repl, ReplCompleter, is_complete
 from sandbox import HostFunction
 
@@ -108,12 +109,22 @@ def test_repl_in_a_terminal(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "app.py").write_text('count: int = "three"\n')
+    replies = [render_tool_call('print(typecheck(path=".").error_count)'), "There is 1 type error."]
+    (workspace / "replies.json").write_text(json.dumps(replies))
     env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1", TERM="xterm")
     history = tmp_path / "history"
     punie = str(Path(sys.executable).parent / "punie")
     child = pexpect.spawn(
         punie,
-        ["repl", "--workspace", str(workspace), "--history", str(history)],
+        [
+            "repl",
+            "--workspace",
+            str(workspace),
+            "--history",
+            str(history),
+            "--model",
+            "scripted:replies.json",
+        ],
         env=env,
         encoding="utf-8",
         timeout=60,
@@ -138,6 +149,9 @@ def test_repl_in_a_terminal(tmp_path: Path) -> None:
         child.expect(r"\b1\b")
         child.send(":bridges\r")
         child.expect("ruff_check")
+        child.send(":ask How many type errors?\r")
+        child.expect("There is 1 type error.")
+        child.expect(">>>")
         child.send(":quit\r")
         child.expect(pexpect.EOF)
     finally:

@@ -11,6 +11,8 @@ from runtime.template import (
     Message,
     SnippetOutcome,
     Step,
+    outcome_from_precheck,
+    outcome_from_run,
     render_conversation,
     render_system_prompt,
     render_tool_call,
@@ -103,3 +105,43 @@ def test_training_record_is_an_mlx_lm_messages_row() -> None:
             {"role": "assistant", "content": "A"},
         ]
     }
+
+
+def test_outcome_from_a_sandbox_run() -> None:
+    from sandbox import RunResult, SnippetError
+
+    ok = outcome_from_run(RunResult(ok=True, value={"n": 1}, stdout="hi\n"))
+    assert render_tool_result(ok) == "hi\n{'n': 1}"
+    failed = outcome_from_run(
+        RunResult(
+            ok=False,
+            stdout="partial\n",
+            error=SnippetError(
+                kind="runtime",
+                message="line 2: KeyError: 'x'",
+                line=2,
+                traceback="line 2, in the snippet: d['x']",
+            ),
+        )
+    )
+    assert (
+        render_tool_result(failed)
+        == "partial\nError: line 2: KeyError: 'x'\nline 2, in the snippet: d['x']"
+    )
+
+
+def test_outcome_from_the_pre_run_check() -> None:
+    from sandbox import PrecheckIssue
+
+    outcome = outcome_from_precheck(
+        [
+            PrecheckIssue(
+                line=1,
+                message="no bridge 'typechek'; did you mean 'typecheck'?",
+                code="unknown_function",
+            )
+        ]
+    )
+    assert render_tool_result(outcome) == (
+        "Error: the snippet was not run; fix these first:\nline 1: no bridge 'typechek'; did you mean 'typecheck'?"
+    )
