@@ -162,11 +162,10 @@ def make_adapter(model_dir: Path, adapter_dir: Path) -> Path:
     parameters = {"rank": 4, "scale": 20.0, "dropout": 0.0}
     linear_to_lora_layers(model, 2, parameters)
     mx.random.seed(1)
-    weights = {
-        name: mx.random.normal(value.shape) * 0.5
-        for name, value in tree_flatten(model.parameters())
-        if name.rsplit(".", 1)[-1] in {"lora_a", "lora_b"}
-    }
+    weights: dict[str, mx.array] = {}
+    for name, value in tree_flatten(model.parameters()):
+        if name.rsplit(".", 1)[-1] in {"lora_a", "lora_b"} and isinstance(value, mx.array):
+            weights[name] = mx.random.normal(value.shape) * 0.5
     adapter_dir.mkdir(parents=True)
     mx.save_safetensors(str(adapter_dir / "adapters.safetensors"), weights)
     config = {"fine_tune_type": "lora", "num_layers": 2, "lora_parameters": parameters}
