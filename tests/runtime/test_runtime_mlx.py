@@ -215,3 +215,24 @@ def test_inference_prompt_is_a_prefix_of_the_training_text(tiny_model: Path) -> 
         follow = conversation[end].content
         assert training[len(prompt) :].startswith(follow + "<|im_end|>")
     assert call("print(1)") in training
+
+
+@pytest.mark.parametrize("backend", ["in_process", "server"])
+def test_agent_survives_a_real_model_writing_nonsense(
+    backend: str, tiny_model: Path, mlx_server: str, punie_data_dir: Path
+) -> None:
+    """The random tiny model's replies go through the whole loop without breaking it."""
+    from runtime_fakes import typecheck
+
+    from runtime import Agent, AgentLimits, TraceStore
+
+    model = MLXModel(tiny_model) if backend == "in_process" else OpenAIModel(f"{mlx_server}/v1")
+    limits = AgentLimits(max_turns=2, max_reply_tokens=16)
+    with Agent(model=model, host_functions=[typecheck], limits=limits) as agent:
+        result = agent.ask("How many type errors are in src?")
+    assert result.outcome in {"success", "max_turns"}
+    assert 1 <= len(result.turns) <= 2
+    assert result.usage.prompt_tokens > 100
+    trace = TraceStore().load(result.trace_id)
+    assert trace.outcome == result.outcome
+    assert trace.skipped_lines == 0
