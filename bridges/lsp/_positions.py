@@ -12,6 +12,7 @@ convert between the two for one line of text.
 
 from __future__ import annotations
 
+import functools
 import io
 import keyword
 import re
@@ -73,8 +74,12 @@ def identifier_at(line_text: str, column: int) -> str:
     return ""
 
 
-def _name_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(1-based line, 1-based column, name) of every identifier token outside strings/comments."""
+@functools.lru_cache(maxsize=128)
+def _name_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(1-based line, 1-based column, name) of every identifier token outside strings/comments.
+
+    Cached by text: tokenizing costs milliseconds, and a snippet asks about the same file often.
+    """
     found: list[tuple[int, int, str]] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -88,7 +93,7 @@ def _name_tokens(text: str) -> list[tuple[int, int, str]]:
             for match in _IDENTIFIER.finditer(line)
             if not keyword.iskeyword(match.group())
         ]
-    return found
+    return tuple(found)
 
 
 def find_target(
