@@ -6,9 +6,11 @@ import json
 import posixpath
 from typing import Any
 
+from pydantic_core import from_json
+
 from parsers._errors import ParseError
 
-__all__ = ["Reader", "relative_to_root"]
+__all__ = ["Reader", "relative_to_root", "under_root"]
 
 
 def relative_to_root(path: str, root: str) -> str:
@@ -26,6 +28,12 @@ def relative_to_root(path: str, root: str) -> str:
     return normal
 
 
+def under_root(root: str) -> str:
+    """The prefix to strip from absolute paths under ``root`` ('' when there is no root)."""
+    base = root.replace("\\", "/").rstrip("/")
+    return base + "/" if base else ""
+
+
 class Reader:
     """Typed access to decoded JSON that raises ``ParseError`` instead of ``KeyError``/``TypeError``."""
 
@@ -38,13 +46,11 @@ class Reader:
         return ParseError(tool=self.tool, version=self.version, fragment=text, reason=reason)
 
     def loads(self, text: str) -> Any:
+        """Decode JSON with pydantic-core's parser (about twice as fast as ``json`` here)."""
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            start = max(0, error.pos - 40)
-            raise self.fail(
-                text[start : error.pos + 80] or text, f"not JSON ({error.msg})"
-            ) from None
+            return from_json(text)
+        except ValueError as error:
+            raise self.fail(text[:200] or "<empty output>", f"not JSON ({error})") from None
 
     def get(self, item: Any, key: str, kind: type | tuple[type, ...]) -> Any:
         if not isinstance(item, dict):

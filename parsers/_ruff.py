@@ -10,37 +10,77 @@ parse path:line:col: message`` line for each file it could not read.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from parsers._common import Reader, relative_to_root
+from pydantic import (
+    AliasChoices,
+    AliasPath,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from parsers._common import Reader, relative_to_root, under_root
 from parsers._errors import ParseError
 from parsers.contracts import FormatFile, FormatResult, RuffResult, RuffViolation
 
 __all__ = ["parse_ruff_format", "parse_ruff_json"]
 
 
+class _WireViolation(RuffViolation):
+    """One item of ruff's JSON report, validated straight from the JSON text by pydantic-core.
+
+    A large tree yields thousands of violations, each carrying its fix edits; decoding them into
+    Python objects first cost more than running ruff. This subclass maps ruff's wire names onto
+    the contract's fields (aliases) and ignores the rest, so pydantic-core builds the contract
+    objects in one pass. Instances are ``RuffViolation`` instances and serialise as such.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    file: str = Field(validation_alias="filename")
+    line: int = Field(validation_alias=AliasPath("location", "row"))
+    column: int = Field(validation_alias=AliasPath("location", "column"))
+    code: str = Field(validation_alias=AliasChoices("code"))
+    message: str
+    fixable: bool = Field(default=False, validation_alias=AliasPath("fix", "applicability"))
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _no_code_for_syntax_errors(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("fixable", mode="before")
+    @classmethod
+    def _safe_fix(cls, value: Any) -> Any:
+        if value not in _APPLICABILITY:
+            raise ValueError(f"unknown fix applicability {value!r}")
+        return value == "safe"
+
+    @field_validator("file", mode="after")
+    @classmethod
+    def _relative(cls, value: str, info: ValidationInfo) -> str:
+        root = info.context.get("root", "") if isinstance(info.context, dict) else ""
+        prefix = under_root(root)
+        if prefix and value.startswith(prefix):
+            return value[len(prefix) :]
+        return relative_to_root(value, root)
+
+
+_APPLICABILITY = {"safe", "unsafe", "display-only"}
+_WIRE = TypeAdapter(list[_WireViolation])
+
+
 def parse_ruff_json(text: str, *, version: str, root: str = "") -> RuffResult:
     """Read ruff's JSON report; ``fixable`` means a safe fix exists (what ``--fix`` applies)."""
     reader = Reader(tool="ruff", version=version)
-    data = reader.loads(text)
-    if not isinstance(data, list):
-        raise reader.fail(text, "expected a JSON array of violations")
-    violations = []
-    for item in data:
-        location = reader.get(item, "location", dict)
-        fix = reader.optional(item, "fix", dict)
-        applicability = None if fix is None else reader.get(fix, "applicability", str)
-        if applicability not in (None, "safe", "unsafe", "display-only"):
-            raise reader.fail(item, f"unknown fix applicability {applicability!r}")
-        violations.append(
-            RuffViolation(
-                file=relative_to_root(reader.get(item, "filename", str), root),
-                line=reader.get(location, "row", int),
-                column=reader.get(location, "column", int),
-                code=reader.optional(item, "code", str) or "",
-                message=reader.get(item, "message", str),
-                fixable=applicability == "safe",
-            )
-        )
+    try:
+        violations = _WIRE.validate_json(text, context={"root": root})
+    except ValidationError as error:
+        raise _drift(reader, text, error) from None
     violations.sort(key=lambda v: (v.file, v.line, v.column, v.code))
     return RuffResult(
         success=not violations,
@@ -48,6 +88,23 @@ def parse_ruff_json(text: str, *, version: str, root: str = "") -> RuffResult:
         fixable_count=sum(v.fixable for v in violations),
         violations=violations,
     )
+
+
+def _drift(reader: Reader, text: str, error: ValidationError) -> ParseError:
+    first = error.errors(include_url=False)[0]
+    kind, location = first["type"], first["loc"]
+    if kind == "json_invalid":
+        return reader.fail(text[:200] or "<empty output>", f"not JSON ({first['msg']})")
+    if not location:
+        return reader.fail(text[:200], "expected a JSON array of violations")
+    try:
+        item = reader.loads(text)[location[0]]
+    except Exception:
+        item = text[:200]
+    path = ".".join(str(part) for part in location[1:])
+    if kind == "missing":
+        return reader.fail(item, f"missing key {path!r}")
+    return reader.fail(item, f"unexpected value for {path!r}: {first['msg']}")
 
 
 _SUMMARY = re.compile(

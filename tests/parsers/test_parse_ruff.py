@@ -67,11 +67,11 @@ def test_the_tools_own_error_output_is_not_a_report() -> None:
     ("text", "reason"),
     [
         ('{"violations": []}', "expected a JSON array"),
-        ('[{"code": "F401", "message": "m", "filename": "a.py"}]', "missing key 'location'"),
+        ('[{"code": "F401", "message": "m", "filename": "a.py"}]', "missing key 'location.row'"),
         (
             '[{"code": "F401", "message": "m", "filename": "a.py",'
             ' "location": {"line": 1, "column": 1}, "fix": null}]',
-            "missing key 'row'",
+            "missing key 'location.row'",
         ),
         (
             '[{"code": "F401", "message": "m", "filename": "a.py",'

@@ -1,0 +1,185 @@
+"""Bridge overhead: typecheck, ruff_check and pytest_run against the same tool run directly.
+
+    uv run python benchmarks/bridges.py [--repeat N]
+
+For each tool and each tree (the sample workspace, and a larger one: a copy of the installed
+pydantic sources (~47k lines) for ty and ruff, a generated suite of 2,000 tests for pytest),
+it times the bound bridge (confinement, tool run, parsing, contract validation) and the same
+program with the same arguments and environment started with ``subprocess.run``, interleaved,
+and prints the medians and the ratio bridge/direct. The target is a ratio <= 1.1.
+The row "select=E9" lints the same large tree for syntax errors only (no findings), which
+separates the fixed cost of a bridge call from the cost of reading a large report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# This file is named like the package it measures: drop its own folder from the import path.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).parent]
+
+import pydantic  # noqa: E402
+
+from bridges import (  # noqa: E402
+    default_bridges,
+    locate_tool,
+    sample_workspace,
+    tool_environment,
+)
+from bridges._core._quality import DEFAULT_RUFF_SELECT  # noqa: E402
+
+__all__ = ["main"]
+
+TARGET = 1.1
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def direct(tool: str, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        [str(locate_tool(tool)), *args],
+        cwd=cwd,
+        env=tool_environment(env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+
+
+def pydantic_tree(root: Path) -> Path:
+    tree = root / "pydantic-tree"
+    shutil.copytree(
+        Path(pydantic.__file__).parent,
+        tree / "pydantic",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    (tree / "pyproject.toml").write_text('[project]\nname = "tree"\nversion = "0"\n')
+    return tree
+
+
+def test_tree(root: Path, modules: int = 200, tests: int = 10) -> Path:
+    tree = root / "test-tree"
+    (tree / "tests").mkdir(parents=True)
+    (tree / "pyproject.toml").write_text(
+        '[project]\nname = "tests"\nversion = "0"\n\n[tool.pytest.ini_options]\n'
+        'testpaths = ["tests"]\n'
+    )
+    for module in range(modules):
+        body = [
+            f"def test_{module}_{index}():\n    assert {index} % 7 != 6\n" for index in range(tests)
+        ]
+        (tree / "tests" / f"test_m{module:03}.py").write_text("\n\n".join(body))
+    return tree
+
+
+def measure(
+    label: str, bridge: Callable[[], object], plain: Callable[[], object], repeat: int
+) -> tuple[str, float, float, float]:
+    bridge()  # warm caches (tool version, file system) for both
+    plain()
+    bridge_times, direct_times = [], []
+    for _ in range(repeat):
+        bridge_times.append(timed(bridge))
+        direct_times.append(timed(plain))
+    b, d = statistics.median(bridge_times), statistics.median(direct_times)
+    return label, b, d, b / d
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    options = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="punie-bench-") as scratch:
+        root = Path(scratch)
+        shop = sample_workspace(root / "shop")
+        big = pydantic_tree(root)
+        suite = test_tree(root)
+        select = ",".join(DEFAULT_RUFF_SELECT)
+        for name, tree in (("shop", shop), ("pydantic 47k lines", big)):
+            f = {function.name: function.function for function in default_bridges(tree)}
+            rows.append(
+                measure(
+                    f"typecheck   {name}",
+                    lambda f=f: f["typecheck"](path="."),
+                    lambda tree=tree: direct(
+                        "ty", ["check", "--output-format", "gitlab", "--no-progress", "."], tree
+                    ),
+                    options.repeat,
+                )
+            )
+            rows.append(
+                measure(
+                    f"ruff_check  {name}",
+                    lambda f=f: f["ruff_check"](path="."),
+                    lambda tree=tree: direct(
+                        "ruff",
+                        ["check", "--no-cache", "--output-format", "json", "--select", select, "."],
+                        tree,
+                    ),
+                    options.repeat,
+                )
+            )
+        f = {function.name: function.function for function in default_bridges(big)}
+        rows.append(
+            measure(
+                "ruff_check  pydantic, select=E9",
+                lambda f=f: f["ruff_check"](path=".", select=["E9"]),
+                lambda: direct(
+                    "ruff",
+                    ["check", "--no-cache", "--output-format", "json", "--select", "E9", "."],
+                    big,
+                ),
+                options.repeat,
+            )
+        )
+        for name, tree in (("shop", shop), ("2,000 tests", suite)):
+            f = {function.name: function.function for function in default_bridges(tree)}
+            log = root / f"direct-{name[:4]}.jsonl"
+            args = [
+                "-p",
+                "pytest_reportlog.plugin",
+                "-p",
+                "no:cacheprovider",
+                f"--report-log={log}",
+                "-q",
+                "--color=no",
+                ".",
+            ]
+            rows.append(
+                measure(
+                    f"pytest_run  {name}",
+                    lambda f=f: f["pytest_run"](path="."),
+                    lambda tree=tree, args=args: direct(
+                        "pytest", args, tree, {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+                    ),
+                    options.repeat,
+                )
+            )
+    print(
+        f"bridge vs direct, median of {options.repeat} interleaved runs (target ratio <= {TARGET})"
+    )
+    print(f"{'bridge / tree':32} {'bridge s':>9} {'direct s':>9} {'ratio':>6}")
+    worst = 0.0
+    for label, b, d, ratio in rows:
+        worst = max(worst, ratio)
+        flag = "" if ratio <= TARGET else "  ABOVE TARGET"
+        print(f"{label:32} {b:9.3f} {d:9.3f} {ratio:6.2f}{flag}")
+    print(f"worst ratio {worst:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
