@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -52,114 +53,86 @@ def noop() -> None:
     """Does nothing: measures the cost of the host round trip itself."""
 
 
-def median_s(function: Callable[[int], Any], trials: int, warmup: int = 3) -> float:
-    for i in range(warmup):
-        function(-1 - i)
-    samples = []
-    for i in range(trials):
-        started = time.perf_counter()
-        function(i)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+Workload = Callable[[int], object]
 
 
-def bench_punie(trials: dict[str, int]) -> dict[str, float]:
-    limits = Limits(host_calls=2000, timeout_s=30)
-    results: dict[str, float] = {}
-    with Sandbox([noop], limits) as box:
-        box.run("1+1")
-        with box.session() as session:
-            session.run("1+1")
-
-            def warm(i: int) -> None:
-                assert session.run("1+1").value == 2
-
-            results["a_session"] = median_s(warm, trials["a"])
-
-            def warm_stateless(i: int) -> None:
-                assert box.run("1+1").value == 2
-
-            results["a"] = median_s(warm_stateless, trials["a"])
-
-            def distinct(i: int) -> None:
-                assert box.run(five_lines(i + 1_000_000 * (i < 0))).ok
-
-            results["b"] = median_s(distinct, trials["b"])
-
-            def loop(i: int) -> None:
-                assert session.run(LOOP).value == 4999950000
-
-            results["c"] = median_s(loop, trials["c"])
-
-            def calls(i: int) -> None:
-                assert session.run(CALLS).ok
-
-            results["d"] = median_s(calls, trials["d"], warmup=1)
-
-    samples = []
-    for _ in range(trials["e"]):
-        started = time.perf_counter()
-        fresh = Sandbox([noop])
-        assert fresh.run("1+1").value == 2
-        samples.append(time.perf_counter() - started)
-        fresh.close()  # shutting down is not part of the start-up cost
-    results["e"] = statistics.median(samples)
-    return results
+def punie_workloads(stack: ExitStack) -> dict[str, Workload]:
+    box = stack.enter_context(Sandbox([noop], Limits(host_calls=2000, timeout_s=30)))
+    session = stack.enter_context(box.session())
+    return {
+        "a": lambda i: box.run("1+1").value,
+        "a_session": lambda i: session.run("1+1").value,
+        "b": lambda i: box.run(five_lines(i)).value,
+        "c": lambda i: session.run(LOOP).value,
+        "d": lambda i: session.run(CALLS).value,
+    }
 
 
-def bench_monty(trials: dict[str, int]) -> dict[str, float]:
+def monty_workloads(stack: ExitStack) -> dict[str, Workload]:
     import pydantic_monty
 
-    results: dict[str, float] = {}
     limits: Any = {"max_suspensions": 10_000}
-    with pydantic_monty.Monty() as pool, pool.checkout(limits=limits) as session:
-        session.feed_run("1+1")
-
-        def warm(i: int) -> None:
-            assert session.feed_run("1+1") == 2
-
-        results["a"] = median_s(warm, trials["a"])
-
-        def distinct(i: int) -> None:
-            session.feed_run(five_lines(i + 1_000_000 * (i < 0)))
-
-        results["b"] = median_s(distinct, trials["b"])
-
-        def loop(i: int) -> None:
-            assert session.feed_run(LOOP) == 4999950000
-
-        results["c"] = median_s(loop, trials["c"])
-
-        def calls(i: int) -> None:
-            session.feed_run(CALLS, external_lookup={"noop": noop})
-
-        results["d"] = median_s(calls, trials["d"], warmup=1)
-
-    samples = []
-    for _ in range(trials["e"]):
-        started = time.perf_counter()
-        fresh = pydantic_monty.Monty()
-        fresh.__enter__()
-        with fresh.checkout() as first:
-            assert first.feed_run("1+1") == 2
-            samples.append(time.perf_counter() - started)
-        fresh.__exit__(None, None, None)
-    results["e"] = statistics.median(samples)
-    return results
+    pool = stack.enter_context(pydantic_monty.Monty())
+    session = stack.enter_context(pool.checkout(limits=limits))
+    return {
+        "a": lambda i: session.feed_run("1+1"),
+        "b": lambda i: session.feed_run(five_lines(i)),
+        "c": lambda i: session.feed_run(LOOP),
+        "d": lambda i: session.feed_run(CALLS, external_lookup={"noop": noop}),
+    }
 
 
-def bench_cpython(trials: dict[str, int]) -> dict[str, float]:
-    results: dict[str, float] = {}
+def cpython_workloads() -> dict[str, Workload]:
     one = compile("1+1", "<bench>", "eval")
-    results["a"] = median_s(lambda i: eval(one, {}), trials["a"])
-    results["b"] = median_s(lambda i: exec(compile(five_lines(i), "<b>", "exec"), {}), trials["b"])
     loop = compile(LOOP, "<bench>", "exec")
-    results["c"] = median_s(lambda i: exec(loop, {}), trials["c"])
     calls = compile(CALLS, "<bench>", "exec")
-    results["d"] = median_s(lambda i: exec(calls, {"noop": noop}), trials["d"])
-    command = [sys.executable, "-I", "-S", "-c", "1+1"]
-    results["e"] = median_s(lambda i: subprocess.run(command, check=True), trials["e"], warmup=1)
-    return results
+    return {
+        "a": lambda i: eval(one, {}),
+        "b": lambda i: exec(compile(five_lines(i), "<b>", "exec"), {}),
+        "c": lambda i: exec(loop, {}),
+        "d": lambda i: exec(calls, {"noop": noop}),
+    }
+
+
+def cold_punie() -> float:
+    started = time.perf_counter()
+    box = Sandbox([noop])
+    assert box.run("1+1").value == 2
+    elapsed = time.perf_counter() - started
+    box.close()  # shutting down is not part of the start-up cost
+    return elapsed
+
+
+def cold_monty() -> float:
+    import pydantic_monty
+
+    started = time.perf_counter()
+    pool = pydantic_monty.Monty()
+    pool.__enter__()
+    with pool.checkout() as session:
+        assert session.feed_run("1+1") == 2
+        elapsed = time.perf_counter() - started
+    pool.__exit__(None, None, None)
+    return elapsed
+
+
+def cold_cpython() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-I", "-S", "-c", "1+1"], check=True)
+    return time.perf_counter() - started
+
+
+def interleaved(engines: dict[str, dict[str, Workload]], key: str, trials: int) -> dict[str, float]:
+    """Median per engine; trials alternate between engines so they share the machine's load."""
+    samples: dict[str, list[float]] = {name: [] for name in engines if key[0] in engines[name]}
+    for trial in range(-3, trials):  # three warm-up rounds
+        for name in samples:
+            workload = engines[name].get(key) or engines[name][key[0]]
+            started = time.perf_counter()
+            workload(1_000_000 + trial if trial < 0 else trial)
+            if trial >= 0:
+                samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 FLOORS = {"a": 0.5, "b": 1.5, "c": 1.5, "d": 0.2}
@@ -185,22 +158,34 @@ def main(argv: list[str] | None = None) -> int:
         if quick
         else {"a": 300, "b": 200, "c": 15, "d": 9, "e": 7}
     )
-    punie = bench_punie(trials)
-    monty = bench_monty(trials)
-    cpython = bench_cpython(trials)
-    print(f"medians; trials per workload: {trials}")
+    results: dict[str, dict[str, float]] = {}
+    with ExitStack() as stack:
+        engines = {
+            "punie": punie_workloads(stack),
+            "monty": monty_workloads(stack),
+            "cpython": cpython_workloads(),
+        }
+        for key in ("a", "a_session", "b", "c", "d"):
+            results[key] = interleaved(engines, key, trials[key[0]])
+    colds: dict[str, list[float]] = {"punie": [], "monty": [], "cpython": []}
+    for _ in range(trials["e"]):
+        colds["punie"].append(cold_punie())
+        colds["monty"].append(cold_monty())
+        colds["cpython"].append(cold_cpython())
+    results["e"] = {name: statistics.median(values) for name, values in colds.items()}
+    print(f"medians; trials per workload: {trials}; engines alternate trial by trial")
     print(f"{'workload':34} {'punie':>12} {'monty':>12} {'cpython exec':>12}  punie/monty  floor")
     for key, label in LABELS.items():
-        base = key[0]
-        ratio = punie[key] / monty[base]
-        if base == "e":
-            floor = "<= 300 ms"
-            met = punie[key] <= 0.300
+        row = results[key]
+        monty = results[key[0]]["monty"]
+        cpython = results[key[0]]["cpython"]
+        ratio = row["punie"] / monty
+        if key == "e":
+            floor, met = "<= 300 ms", row["punie"] <= 0.300
         else:
-            floor = f"<= {FLOORS[base]}x"
-            met = ratio <= FLOORS[base]
+            floor, met = f"<= {FLOORS[key[0]]}x", ratio <= FLOORS[key[0]]
         print(
-            f"{label:34} {_ms(punie[key])} {_ms(monty[base])} {_ms(cpython[base])}"
+            f"{label:34} {_ms(row['punie'])} {_ms(monty)} {_ms(cpython)}"
             f"  {ratio:10.2f}x  {floor} {'ok' if met else 'MISSED'}"
         )
     print("cpython (e) is a bare `python -I -S -c 1+1` process start, for reference.")

@@ -12,6 +12,7 @@ import math
 import os
 import resource
 import sys
+import time
 
 from ._guards import (
     BUILTINS,
@@ -170,6 +171,8 @@ class Worker:
         self.session: dict[str, Any] | None = None
         self.cache: dict[str, Any] = {}
         self.retire = False
+        self._cpu_soft = 0
+        self._depth = 0
 
     def serve(self) -> None:
         read_fd, write_fd = self.read_fd, self.write_fd
@@ -200,6 +203,18 @@ class Worker:
             write_all(write_fd, data)
             if self.retire:
                 return
+
+    def _arm_cpu_limit(self) -> None:
+        """Keep ``RLIMIT_CPU`` a little above what this run may use (a backstop: the host kills
+        the worker at the wall-time limit first). Re-armed only when the margin runs low."""
+        used = time.process_time()
+        if used + self.timeout_s + 2 <= self._cpu_soft:
+            return
+        self._cpu_soft = int(used + self.timeout_s + 30)
+        try:  # noqa: SIM105 - contextlib would cost the worker's start-up an import
+            resource.setrlimit(resource.RLIMIT_CPU, (self._cpu_soft, resource.RLIM_INFINITY))
+        except (ValueError, OSError):
+            pass
 
     def _warm_up(self) -> bool:
         """Load the full policy while idle, so the first snippet that needs it does not wait.
@@ -240,13 +255,9 @@ class Worker:
             namespace = dict(self.template)
             STATE.snippet_classes = set()
         STATE.begin(output_limit=self.output_bytes)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        cpu_budget = int(usage.ru_utime + usage.ru_stime + self.timeout_s + 2)
-        try:  # noqa: SIM105 - contextlib would cost the worker's start-up an import
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu_budget, resource.RLIM_INFINITY))
-        except (ValueError, OSError):
-            pass
-        depth = _stack_depth()
+        self._arm_cpu_limit()
+        depth = self._depth or _stack_depth()
+        self._depth = depth
         error: dict[str, Any] | None = None
         sys.setrecursionlimit(depth + self.recursion_depth + 25)
         code, tail = compiled

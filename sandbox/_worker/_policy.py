@@ -125,10 +125,10 @@ def _error(kind: str, message: str, line: int | None) -> dict[str, Any]:
 # the check is unsure about, takes the full RestrictedPython path, which decides with precise
 # errors. The result for accepted code is the same either way; the fast path only saves time.
 
-_SLOW_SOURCE = re.compile(
-    r"import|except\s*[:*]|^\s*match\b|nonlocal|metaclass|async|await|printed",
-    re.MULTILINE,
-)
+_SLOW_WORDS = ("import", "except", "match", "nonlocal", "metaclass", "async", "await", "printed")
+"""Source containing any of these goes to the full path (imports, bare ``except:`` and
+``except*``, ``match``, ...); a substring test is ~10x cheaper than a regex and a false alarm
+only costs time."""
 _SLOW_OPCODES = frozenset(
     opcode.opmap[name]
     for name in (
@@ -201,8 +201,9 @@ def _compile_fast(source: str, max_depth: int) -> tuple[Any, Any] | None:
     The last expression's value comes from compiling the last top-level statement separately
     in ``eval`` mode (when it is one), which avoids building Python AST objects at all.
     """
-    if _SLOW_SOURCE.search(source):
-        return None
+    for word in _SLOW_WORDS:
+        if word in source:
+            return None
     split = _split_last_line(source)
     if split is None:
         return None
