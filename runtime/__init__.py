@@ -63,6 +63,7 @@ from runtime.template import (
     render_system_prompt,
     render_tool_call,
     render_tool_result,
+    system_prompt_for,
     training_record,
 )
 from runtime.traces import Trace, TraceRecorder, TraceStore, conversation_from_trace, data_dir
@@ -124,5 +125,6 @@ __all__ = [
     "render_system_prompt",
     "render_tool_call",
     "render_tool_result",
+    "system_prompt_for",
     "training_record",
 ]

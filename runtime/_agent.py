@@ -26,7 +26,7 @@ from runtime._events import Event, Subscriber
 from runtime._loop import RunLoop
 from runtime._results import AgentLimits, AgentResult, CancelToken
 from runtime.models import GenerationSettings, Model, model_from_spec
-from runtime.template import USAGE_RULES, render_system_prompt
+from runtime.template import USAGE_RULES, system_prompt_for
 from runtime.traces import TraceRecorder
 from sandbox import HostFunction, Limits, Sandbox, as_host_function
 
@@ -73,9 +73,7 @@ class Agent:
         self.host_functions = [as_host_function(f) for f in host_functions or ()]
         self.limits = limits or AgentLimits()
         self.settings = settings or GenerationSettings()
-        self.system_prompt = render_system_prompt(
-            sandbox.render_stubs(self.host_functions), rules=rules
-        )
+        self.system_prompt = system_prompt_for(self.host_functions, rules=rules)
         self._sandbox_limits = sandbox_limits
         self._sandbox: Sandbox | None = None
         self._checker = sandbox.Prechecker(self.host_functions)

@@ -4,7 +4,8 @@ The seed system lost 60 accuracy points because training data and inference disa
 wrapping of the same conversation. Here, inference (the agent loop) and training (the LoRA
 pipeline) call the same pure functions:
 
-- ``render_system_prompt(stubs)``: the bridge stubs plus short usage rules;
+- ``render_system_prompt(stubs)`` / ``system_prompt_for(host_functions)``: the bridge stubs plus
+  short usage rules;
 - ``render_tool_call(code)``: the assistant's tool call in Qwen3-Coder's XML form;
 - ``render_tool_result(outcome)``: a snippet's outcome exactly as the model sees it;
 - ``render_conversation(...)``: the whole chat (system, user, assistant/tool pairs, answer).
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 import json
 import pprint
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from sandbox import PrecheckIssue, RunResult
+from sandbox import HostFunction, PrecheckIssue, RunResult, render_stubs
 
 __all__ = [
     "TOOL_NAME",
@@ -39,6 +40,7 @@ __all__ = [
     "render_tool_call",
     "render_tool_result",
     "render_value",
+    "system_prompt_for",
     "training_record",
 ]
 
@@ -117,6 +119,13 @@ def render_system_prompt(stubs: str, *, rules: str = USAGE_RULES) -> str:
     if not stubs:
         return rules + "\n\nNo functions are available in this session; answer directly."
     return f"{rules}\n\nFunctions available in the snippet:\n\n```python\n{stubs}\n```"
+
+
+def system_prompt_for(
+    host_functions: Sequence[HostFunction | Callable[..., Any]], *, rules: str = USAGE_RULES
+) -> str:
+    """The system prompt for a set of host functions, exactly as ``Agent`` builds it."""
+    return render_system_prompt(render_stubs(host_functions), rules=rules)
 
 
 def render_tool_call(code: str, *, preamble: str = "") -> str:

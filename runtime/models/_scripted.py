@@ -10,10 +10,14 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runtime._errors import ModelResponseError, ModelSpecError
 from runtime.models._base import Completion, FinishReason, GenerationSettings
 from runtime.template import Message
+
+if TYPE_CHECKING:
+    from runtime.traces import Trace
 
 __all__ = ["ScriptedModel"]
 
@@ -63,6 +67,14 @@ class ScriptedModel:
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
             raise ModelSpecError(f"{path} must hold a JSON list of strings (one per reply)")
         return cls(data, name=f"scripted:{path}")
+
+    @classmethod
+    def from_trace(cls, trace: Trace) -> ScriptedModel:
+        """Replay the model replies recorded in a trace, in order (to re-run a recorded run)."""
+        from runtime._events import ModelResponse
+
+        replies = [e.text for e in trace.events if isinstance(e, ModelResponse)]
+        return cls(replies, name=f"replay:{trace.trace_id}")
 
     @property
     def name(self) -> str:

@@ -67,6 +67,7 @@ PINNED = {
     "model_from_spec",
     "outcome_from_precheck",
     "outcome_from_run",
+    "system_prompt_for",
     "training_record",
     "render_conversation",
     "render_system_prompt",

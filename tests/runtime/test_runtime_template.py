@@ -145,3 +145,18 @@ def test_outcome_from_the_pre_run_check() -> None:
     assert render_tool_result(outcome) == (
         "Error: the snippet was not run; fix these first:\nline 1: no bridge 'typechek'; did you mean 'typecheck'?"
     )
+
+
+def test_system_prompt_for_host_functions_matches_the_agent() -> None:
+    from runtime_fakes import typecheck
+
+    from runtime import Agent, ScriptedModel
+    from runtime.template import system_prompt_for
+    from sandbox import render_stubs
+
+    prompt = system_prompt_for([typecheck])
+    assert prompt == render_system_prompt(render_stubs([typecheck]))
+    assert "def typecheck(*, path: str) -> Report:" in prompt
+    agent = Agent(model=ScriptedModel([]), host_functions=[typecheck], record_traces=False)
+    assert agent.system_prompt == prompt
+    agent.close()

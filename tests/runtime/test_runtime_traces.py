@@ -146,3 +146,13 @@ def test_trace_renders_byte_identically_for_inference_and_training(punie_data_di
     assert conversation[-1].content == result.answer
     inference = training_record([*final_request, conversation[-1]])
     assert training_record(conversation).encode() == inference.encode()
+
+
+def test_a_trace_replays_to_the_same_run(punie_data_dir: Path) -> None:
+    replies = [render_tool_call('print(typecheck(path="s").error_count)'), "2 errors."]
+    first = TraceStore().load(ask(replies))
+    with Agent(model=ScriptedModel.from_trace(first), host_functions=[typecheck]) as agent:
+        again = agent.ask(first.question)
+    assert again.answer == "2 errors."
+    second = TraceStore().load(again.trace_id)
+    assert conversation_from_trace(second) == conversation_from_trace(first)
