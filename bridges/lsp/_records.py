@@ -55,8 +55,8 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         docstring=(
             "Find every use of a symbol in the whole workspace (calls, imports, annotations). "
             + _ADDRESSING
-            + " include_declaration=False leaves out the definition itself. Use it to find "
-            "callers, dead code, or what a rename would touch."
+            + " include_declaration=False keeps only real uses (no definition, no import lines). "
+            "Use it to find callers, dead code, or what a rename would touch."
         ),
         arguments=ReferencesArguments,
         result=ReferencesResult,
