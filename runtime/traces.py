@@ -68,6 +68,15 @@ class TraceRecorder:
         return self.directory / f"{trace_id}.jsonl"
 
     def __call__(self, event: Event) -> None:
+        try:
+            self._write(event)
+        except OSError as error:
+            raise TraceError(
+                f"cannot write the trace to {self.directory}: {error}. Set PUNIE_DATA_DIR to a "
+                "writable folder, or turn traces off (record_traces=False, --no-trace)"
+            ) from error
+
+    def _write(self, event: Event) -> None:
         handle = self._files.get(event.run_id)
         if handle is None:
             self.directory.mkdir(parents=True, exist_ok=True)

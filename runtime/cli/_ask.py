@@ -57,6 +57,7 @@ def run(arguments: argparse.Namespace) -> int:
         load_config,
     )
     from runtime.cli._display import TurnPrinter
+    from sandbox import SandboxError
 
     errors = Console(stderr=True)
     workspace: Path = arguments.workspace.expanduser().resolve()
@@ -111,7 +112,7 @@ def run(arguments: argparse.Namespace) -> int:
             agent.subscribe(TurnPrinter(Console()))
         try:
             result = agent.ask(arguments.question)
-        except PunieRuntimeError as error:
+        except (PunieRuntimeError, SandboxError) as error:
             errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
             return 1
         except KeyboardInterrupt:

@@ -156,7 +156,10 @@ class OpenAIModel:
             raise ModelResponseError(
                 f"the model server's answer has no choices[0].message: {str(data)[:300]}"
             ) from error
-        text = message.get("content") or ""
+        content = message.get("content") or ""
+        if isinstance(content, list):  # content parts: keep the text ones
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        text = content if isinstance(content, str) else str(content)
         calls = message.get("tool_calls") or []
         if calls:
             rendered = "\n".join(_tool_call_text(call) for call in calls)

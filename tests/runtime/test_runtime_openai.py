@@ -30,7 +30,7 @@ from runtime import (
 HELLO = [Message(role="user", content="hello")]
 
 
-def completion(content: str | None = "hi", **message: Any) -> dict[str, Any]:
+def completion(content: Any = "hi", **message: Any) -> dict[str, Any]:
     return {
         "choices": [
             {
@@ -169,3 +169,8 @@ def test_answers_that_are_not_completions(server: PlannedServer, body: str) -> N
     server.respond(200, body)
     with pytest.raises(ModelResponseError):
         model_for(server).complete(HELLO, GenerationSettings())
+
+
+def test_content_given_as_parts(server: PlannedServer) -> None:
+    server.respond(200, completion([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]))
+    assert model_for(server).complete(HELLO, GenerationSettings()).text == "ab"

@@ -156,3 +156,13 @@ def test_a_trace_replays_to_the_same_run(punie_data_dir: Path) -> None:
     assert again.answer == "2 errors."
     second = TraceStore().load(again.trace_id)
     assert conversation_from_trace(second) == conversation_from_trace(first)
+
+
+def test_unwritable_trace_directory_is_a_typed_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the trace folder should be")
+    with (
+        Agent(model=ScriptedModel(["hi"]), trace_dir=blocker / "traces") as agent,
+        pytest.raises(TraceError, match="cannot write the trace"),
+    ):
+        agent.ask("hello")
