@@ -21,7 +21,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sample_workspace(tmp_path_factory.mktemp("checks") / "shop")
 
 
-def check(shop: Path, relative: str, **settings: object) -> tuple[set[str], list[str], list]:
+def check(
+    shop: Path, relative: str, **settings: object
+) -> tuple[set[str | None], list[str], list[types.Diagnostic]]:
     report = run_checks(
         workspace=shop,
         relative=relative,
@@ -77,7 +79,7 @@ def test_text_edits_turn_old_into_new() -> None:
     old = "import os\nimport sys\n\nx = 1\n"
     new = "import sys\n\nx = 1\ny = 2\n"
     edits = text_edits(old, new)
-    lines = old.splitlines(keepends=True)
+    lines: list[str] = old.splitlines(keepends=True)
     for edit in sorted(edits, key=lambda e: e.range.start.line, reverse=True):
         lines[edit.range.start.line : edit.range.end.line] = [edit.new_text]
     assert "".join(lines) == new
