@@ -79,7 +79,7 @@ def test_text_edits_turn_old_into_new() -> None:
     old = "import os\nimport sys\n\nx = 1\n"
     new = "import sys\n\nx = 1\ny = 2\n"
     edits = text_edits(old, new)
-    lines: list[str] = old.splitlines(keepends=True)
+    lines = list[str](old.splitlines(keepends=True))
     for edit in sorted(edits, key=lambda e: e.range.start.line, reverse=True):
         lines[edit.range.start.line : edit.range.end.line] = [edit.new_text]
     assert "".join(lines) == new
