@@ -10,6 +10,7 @@ protocol state is therefore touched by one thread only, so it needs no locks.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -33,6 +34,11 @@ class LoopThread:
         self.loop.run_forever()
 
     @property
+    def alive(self) -> bool:
+        """False in a forked child (threads do not survive a fork) or after the loop stopped."""
+        return self._thread.is_alive()
+
+    @property
     def on_loop_thread(self) -> bool:
         """True when called from the loop's own thread (where blocking would deadlock)."""
         return threading.current_thread() is self._thread
@@ -46,6 +52,11 @@ class LoopThread:
         if self.on_loop_thread:
             coroutine.close()
             raise RuntimeError("LoopThread.run called from the loop thread; await instead")
+        if not self.alive:
+            coroutine.close()
+            raise RuntimeError(
+                "the LSP client's event loop is not running (was the process forked?)"
+            )
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
             return future.result(timeout_s)
@@ -62,6 +73,16 @@ def shared_loop() -> LoopThread:
     """The process-wide loop thread, started on first use."""
     global _shared
     with _shared_lock:
-        if _shared is None or (not _shared.loop.is_running() and _shared.loop.is_closed()):
+        if _shared is None or not _shared.alive:
             _shared = LoopThread()
         return _shared
+
+
+def _forget_after_fork() -> None:
+    """A forked child has no loop thread: it must start its own loop when it needs one."""
+    global _shared, _shared_lock
+    _shared = None
+    _shared_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)

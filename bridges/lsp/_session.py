@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import shutil
 import threading
 from collections.abc import Callable, Coroutine, Sequence
@@ -276,4 +277,12 @@ def close_all_sessions() -> None:
             session.close()
 
 
+def _forget_after_fork() -> None:
+    """A forked child must not shut down (or talk to) its parent's servers."""
+    global _sessions_lock
+    _sessions.clear()
+    _sessions_lock = threading.Lock()
+
+
 atexit.register(close_all_sessions)
+os.register_at_fork(after_in_child=_forget_after_fork)

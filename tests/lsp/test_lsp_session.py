@@ -154,3 +154,25 @@ def test_server_that_never_initialises_times_out(tmp_path: Path) -> None:
 def test_unknown_server_name_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown language server"):
         LanguageServerSession(tmp_path, server="emacs")
+
+
+def test_a_forked_child_leaves_the_parents_server_alone(small: Path) -> None:
+    context = BridgeContext(workspace=small)
+    goto_definition(context, PositionArguments(file="m.py", symbol="Box", line=5))
+    parent_server = session_for(small).pid
+    child = os.fork()
+    if child == 0:  # the child: forgets the parent's sessions, starts its own when asked
+        try:
+            from bridges.lsp import close_all_sessions
+
+            close_all_sessions()
+            found = goto_definition(context, PositionArguments(file="m.py", symbol="Box", line=5))
+            mine = session_for(small).pid
+            close_all_sessions()
+            os._exit(0 if found.count == 1 and mine not in (None, parent_server) else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert session_for(small).pid == parent_server
+    assert goto_definition(context, PositionArguments(file="m.py", symbol="Box", line=5)).count == 1
