@@ -3,7 +3,9 @@
 Works with mlx_lm.server, llama.cpp's server, Ollama, LM Studio and vLLM. Connection errors,
 timeouts and 5xx answers are retried a bounded number of times with exponential backoff, then
 become ``ModelUnavailableError``; a 4xx answer is a ``ModelRequestError`` at once (the same request
-would fail again). The reply is read from ``content`` and from ``tool_calls``: a tool call that a
+would fail again). With ``stream=True`` the answer is read as server-sent events, and
+``should_stop`` (cancellation) can end it between chunks. The reply is read from ``content`` and
+from ``tool_calls``: a tool call that a
 server parsed out of the text is rendered back into the canonical XML, so the loop and the traces
 see one form.
 """
@@ -71,6 +73,7 @@ class OpenAIModel:
         connect_timeout_s: float = 5.0,
         max_retries: int = 3,
         backoff_s: float = 0.5,
+        stream: bool = False,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if max_retries < 0:
@@ -79,6 +82,7 @@ class OpenAIModel:
         self.model = model
         self.max_retries = max_retries
         self.backoff_s = backoff_s
+        self.stream = stream
         self._url = _endpoint(base_url)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(
@@ -100,53 +104,112 @@ class OpenAIModel:
             "messages": [m.model_dump() for m in messages],
             "max_tokens": settings.max_tokens,
             "temperature": settings.temperature,
-            "stream": False,
+            "stream": self.stream,
         }
+        if self.stream:
+            payload["stream_options"] = {"include_usage": True}
         if settings.stop:
             payload["stop"] = list(settings.stop)
         if settings.seed is not None:
             payload["seed"] = settings.seed
-        data = self._post(payload)
-        return self._read(data)
+        return self._request(payload, settings)
 
-    def _post(self, payload: dict[str, Any]) -> Any:
+    def _request(self, payload: dict[str, Any], settings: GenerationSettings) -> Completion:
         problem = ""
         for attempt in range(self.max_retries + 1):
             if attempt:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
-                response = self._client.post(self._url, json=payload)
+                with self._client.stream("POST", self._url, json=payload) as response:
+                    if response.status_code in _RETRY_STATUS:
+                        response.read()
+                        problem = f"answered HTTP {response.status_code}: {response.text[:300]}"
+                        continue
+                    if response.status_code >= 300:
+                        response.read()
+                        self._refuse(response)
+                    if self.stream:
+                        return self._read_stream(response, settings)
+                    response.read()
+                    try:
+                        data = response.json()
+                    except ValueError as error:
+                        raise ModelResponseError(
+                            f"the model server at {self._url} answered with something that is "
+                            f"not JSON: {response.text[:200]!r}"
+                        ) from error
+                    return self._read(data)
             except httpx.TimeoutException as error:
                 problem = f"timed out ({type(error).__name__})"
-                continue
             except httpx.TransportError as error:
                 problem = f"could not connect ({type(error).__name__}: {error})"
-                continue
-            if response.status_code in _RETRY_STATUS:
-                problem = f"answered HTTP {response.status_code}: {response.text[:300]}"
-                continue
-            if 400 <= response.status_code < 500:
-                raise ModelRequestError(
-                    f"the model server at {self._url} rejected the request with HTTP "
-                    f"{response.status_code}: {response.text[:500]}. Check the model name "
-                    f"({self.model!r}), the API key and the server's limits.",
-                    status_code=response.status_code,
-                )
-            if response.status_code >= 300:
-                raise ModelResponseError(
-                    f"the model server at {self._url} answered HTTP {response.status_code}"
-                )
-            try:
-                return response.json()
-            except ValueError as error:
-                raise ModelResponseError(
-                    f"the model server at {self._url} answered with something that is not JSON: "
-                    f"{response.text[:200]!r}"
-                ) from error
         raise ModelUnavailableError(
             f"the model server at {self._url} {problem}; gave up after {self.max_retries + 1} "
             "attempts. Is the server running, and is the URL right?"
         )
+
+    def _refuse(self, response: httpx.Response) -> None:
+        if 400 <= response.status_code < 500:
+            raise ModelRequestError(
+                f"the model server at {self._url} rejected the request with HTTP "
+                f"{response.status_code}: {response.text[:500]}. Check the model name "
+                f"({self.model!r}), the API key and the server's limits.",
+                status_code=response.status_code,
+            )
+        raise ModelResponseError(
+            f"the model server at {self._url} answered HTTP {response.status_code}"
+        )
+
+    def _read_stream(self, response: httpx.Response, settings: GenerationSettings) -> Completion:
+        """Assemble a streamed answer (server-sent events); ``should_stop`` can end it early."""
+        content: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
+        reason: str | None = None
+        usage: dict[str, Any] = {}
+        for line in response.iter_lines():
+            if not line.startswith("data:"):
+                continue
+            data = line[len("data:") :].strip()
+            if data == "[DONE]":
+                break
+            try:
+                chunk = json.loads(data)
+            except json.JSONDecodeError as error:
+                raise ModelResponseError(
+                    f"the model server at {self._url} streamed something that is not JSON: "
+                    f"{data[:200]!r}"
+                ) from error
+            usage = chunk.get("usage") or usage
+            for choice in chunk.get("choices") or []:
+                delta = choice.get("delta") or {}
+                if isinstance(delta.get("content"), str):
+                    content.append(delta["content"])
+                for call in delta.get("tool_calls") or []:
+                    slot = calls.setdefault(
+                        int(call.get("index", 0)), {"name": "", "arguments": ""}
+                    )
+                    function = call.get("function") or {}
+                    slot["name"] += function.get("name") or ""
+                    slot["arguments"] += function.get("arguments") or ""
+                reason = choice.get("finish_reason") or reason
+            if settings.should_stop is not None and settings.should_stop():
+                reason = "cancelled"
+                break
+        message = {
+            "content": "".join(content),
+            "tool_calls": [{"function": calls[index]} for index in sorted(calls)],
+        }
+        completion = self._read(
+            {"choices": [{"message": message, "finish_reason": reason}], "usage": usage}
+        )
+        if reason == "cancelled":
+            return Completion(
+                text=completion.text,
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                finish_reason="cancelled",
+            )
+        return completion
 
     def _read(self, data: Any) -> Completion:
         try:

@@ -236,3 +236,17 @@ def test_agent_survives_a_real_model_writing_nonsense(
     trace = TraceStore().load(result.trace_id)
     assert trace.outcome == result.outcome
     assert trace.skipped_lines == 0
+
+
+def test_streaming_from_mlx_lm_server_matches_the_plain_answer(mlx_server: str) -> None:
+    settings = GenerationSettings(max_tokens=8)
+    plain = OpenAIModel(f"{mlx_server}/v1")
+    streamed = OpenAIModel(f"{mlx_server}/v1", stream=True)
+    try:
+        expected = plain.complete(QUESTION, settings)
+        got = streamed.complete(QUESTION, settings)
+    finally:
+        plain.close()
+        streamed.close()
+    assert got.text == expected.text
+    assert got.completion_tokens == expected.completion_tokens

@@ -174,3 +174,47 @@ def test_answers_that_are_not_completions(server: PlannedServer, body: str) -> N
 def test_content_given_as_parts(server: PlannedServer) -> None:
     server.respond(200, completion([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]))
     assert model_for(server).complete(HELLO, GenerationSettings()).text == "ab"
+
+
+def sse(*chunks: dict[str, Any]) -> str:
+    return "".join(f"data: {json.dumps(chunk)}\n\n" for chunk in chunks) + "data: [DONE]\n\n"
+
+
+def delta(finish: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {"choices": [{"index": 0, "delta": fields, "finish_reason": finish}]}
+
+
+def test_streamed_content_and_usage(server: PlannedServer) -> None:
+    usage = {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2}}
+    server.respond(200, sse(delta(content="Hel"), delta(content="lo.", finish="stop"), usage))
+    completion = model_for(server, stream=True).complete(HELLO, GenerationSettings())
+    assert (completion.text, completion.prompt_tokens, completion.completion_tokens) == (
+        "Hello.",
+        9,
+        2,
+    )
+    assert server.requests[0]["body"]["stream"] is True
+
+
+def test_streamed_tool_call_fragments_are_joined(server: PlannedServer) -> None:
+    first = {"index": 0, "function": {"name": "execute_code", "arguments": '{"code": "pri'}}
+    second = {"index": 0, "function": {"arguments": 'nt(1)"}'}}
+    server.respond(
+        200, sse(delta(tool_calls=[first]), delta(tool_calls=[second], finish="tool_calls"))
+    )
+    completion = model_for(server, stream=True).complete(HELLO, GenerationSettings())
+    assert completion.text == render_tool_call("print(1)")
+    assert completion.finish_reason == "tool_call"
+
+
+def test_streaming_stops_when_cancelled(server: PlannedServer) -> None:
+    server.respond(200, sse(delta(content="a"), delta(content="b"), delta(content="c")))
+    settings = GenerationSettings(should_stop=lambda: True)
+    completion = model_for(server, stream=True).complete(HELLO, settings)
+    assert (completion.text, completion.finish_reason) == ("a", "cancelled")
+
+
+def test_streamed_garbage_is_a_typed_error(server: PlannedServer) -> None:
+    server.respond(200, "data: {oops\n\n")
+    with pytest.raises(ModelResponseError, match="streamed something that is not JSON"):
+        model_for(server, stream=True).complete(HELLO, GenerationSettings())
