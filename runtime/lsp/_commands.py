@@ -78,20 +78,26 @@ class Commands:
                 '{"model": "SPEC"} (e.g. "openai:http://127.0.0.1:8080/v1#MODEL" or '
                 '"mlx:PATH") or send it with workspace/didChangeConfiguration'
             )
-            return {"ok": False, "answer": None, "error": message}, f"punie: {message}"
+            data = {"ok": False, "answer": None, "trace_id": None, "error": message}
+            return data, f"punie: {message}"
         from runtime import Agent
 
         try:
-            agent = Agent(model=model, workspace=self.workspace, record_traces=False)
+            # Traces are recorded like those of `punie ask` (PUNIE_DATA_DIR/traces): an
+            # editor's questions are training material too.
+            agent = Agent(model=model, workspace=self.workspace)
             result = agent.ask(question)
         except PunieRuntimeError as error:
             message = f"{type(error).__name__}: {error}"
-            return {"ok": False, "answer": None, "error": message}, f"punie: {_clip(message)}"
+            data = {"ok": False, "answer": None, "trace_id": None, "error": message}
+            return data, f"punie: {_clip(message)}"
         answer = result.answer
         data = {
             "ok": answer is not None,
             "answer": answer,
             "outcome": str(result.outcome),
+            "trace_id": result.trace_id,
+            "bridge_calls": len(result.calls),
             "error": None if answer is not None else f"the run ended with {result.outcome}",
         }
         summary = f"punie: {_clip(answer)}" if answer else f"punie: no answer ({result.outcome})"

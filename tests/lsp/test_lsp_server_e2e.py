@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,8 @@ from bridges._core._quality import RuffArguments, TypecheckArguments, ruff_check
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 PUNIE = str(Path(sys.executable).parent / "punie")
+DATA = Path(tempfile.mkdtemp(prefix="punie-lsp-e2e-"))
+"""PUNIE_DATA_DIR of the server under test (traces of punie.ask land here); removed at the end."""
 
 BROKEN = """import os
 
@@ -50,7 +55,12 @@ def e2e_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[PUNIE, "lsp"]), scope="module")
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[PUNIE, "lsp"], server_env={**os.environ, "PUNIE_DATA_DIR": str(DATA)}
+    ),
+    scope="module",
+)
 async def client(lsp_client: LanguageClient, e2e_workspace: Path):
     await lsp_client.initialize_session(
         types.InitializeParams(
@@ -62,6 +72,7 @@ async def client(lsp_client: LanguageClient, e2e_workspace: Path):
     )
     yield
     await lsp_client.shutdown_session()
+    shutil.rmtree(DATA, ignore_errors=True)
 
 
 async def diagnostics_for(client: LanguageClient, uri: str, *, before: object = None) -> list:
@@ -257,12 +268,10 @@ async def test_configuration_change_selects_checks_and_model(
     after = await diagnostics_for(client, uri, before=seen)
     assert {d.source for d in after} <= {"punie/ruff"}
     result = await execute(client, "punie.ask", {"question": "Where is Cart?"})
-    assert result == {
-        "ok": True,
-        "answer": "Cart is defined in shop/cart.py.",
-        "outcome": "success",
-        "error": None,
-    }
+    assert result["ok"] is True and result["error"] is None
+    assert result["answer"] == "Cart is defined in shop/cart.py."
+    assert result["outcome"] == "success" and result["bridge_calls"] == 1
+    assert (DATA / "traces" / f"{result['trace_id']}.jsonl").is_file()
 
 
 async def test_bad_configuration_is_reported_and_ignored(client: LanguageClient) -> None:
