@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from runtime._errors import ModelError
 from runtime._events import (
     BridgeCalled,
     CheckIssue,
@@ -169,7 +170,15 @@ class RunLoop:
             )
             self.emit(ModelRequest, turn=turn, messages=len(messages))
             asked = time.monotonic()
-            completion = self.model.complete(messages, self.settings)
+            deadline = started + self.limits.max_time_s
+            try:
+                completion = self.model.complete(
+                    messages, dataclasses.replace(self.settings, deadline=deadline)
+                )
+            except ModelError:
+                if time.monotonic() >= deadline:
+                    return "time_limit", None  # the model was cut off by the run's time limit
+                raise
             latency = time.monotonic() - asked
             self.usage = Usage(
                 prompt_tokens=self.usage.prompt_tokens + completion.prompt_tokens,
@@ -187,6 +196,8 @@ class RunLoop:
             )
             if completion.finish_reason == "cancelled" or self.cancel.cancelled:
                 return "cancelled", None
+            if time.monotonic() >= deadline:
+                return "time_limit", None
             extraction = extract(completion.text)
             if extraction.kind == "answer" and completion.finish_reason != "length":
                 self.turns.append(

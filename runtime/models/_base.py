@@ -34,6 +34,9 @@ class GenerationSettings:
     """Stop sequences; generation ends at the end of a tool call."""
     should_stop: Callable[[], bool] | None = None
     """Polled during generation where the backend can; True aborts with ``cancelled``."""
+    deadline: float | None = None
+    """A ``time.monotonic()`` instant the request must not outlive (the run's time limit):
+    HTTP backends shorten their timeouts to it and do not retry past it; MLX stops generating."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ with ``seed``. Generation stops at the end of a tool call, at EOS, at ``max_toke
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,9 @@ class MLXModel:
                     break
                 if settings.should_stop is not None and settings.should_stop():
                     finish = "cancelled"
+                    break
+                if settings.deadline is not None and time.monotonic() > settings.deadline:
+                    finish = "length"
                     break
                 if response.finish_reason is not None:
                     finish = "length" if response.finish_reason == "length" else "stop"

@@ -85,8 +85,9 @@ class OpenAIModel:
         self.stream = stream
         self._url = _endpoint(base_url)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
         self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
+            timeout=self._timeout,
             headers=headers,
             transport=transport,
         )
@@ -116,11 +117,26 @@ class OpenAIModel:
 
     def _request(self, payload: dict[str, Any], settings: GenerationSettings) -> Completion:
         problem = ""
+        attempts = 0
         for attempt in range(self.max_retries + 1):
             if attempt:
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+                pause = self.backoff_s * 2 ** (attempt - 1)
+                if settings.deadline is not None and time.monotonic() + pause >= settings.deadline:
+                    problem += " and the run's time limit leaves no time to retry"
+                    break
+                time.sleep(pause)
+            timeout = self._timeout
+            if settings.deadline is not None:
+                left = max(0.001, settings.deadline - time.monotonic())
+                timeout = httpx.Timeout(
+                    min(self._timeout.read or left, left),
+                    connect=min(self._timeout.connect or left, left),
+                )
+            attempts += 1
             try:
-                with self._client.stream("POST", self._url, json=payload) as response:
+                with self._client.stream(
+                    "POST", self._url, json=payload, timeout=timeout
+                ) as response:
                     if response.status_code in _RETRY_STATUS:
                         response.read()
                         problem = f"answered HTTP {response.status_code}: {response.text[:300]}"
@@ -144,7 +160,7 @@ class OpenAIModel:
             except httpx.TransportError as error:
                 problem = f"could not connect ({type(error).__name__}: {error})"
         raise ModelUnavailableError(
-            f"the model server at {self._url} {problem}; gave up after {self.max_retries + 1} "
+            f"the model server at {self._url} {problem}; gave up after {attempts} "
             "attempts. Is the server running, and is the URL right?"
         )
 

@@ -250,3 +250,11 @@ def test_streaming_from_mlx_lm_server_matches_the_plain_answer(mlx_server: str) 
         streamed.close()
     assert got.text == expected.text
     assert got.completion_tokens == expected.completion_tokens
+
+
+def test_generation_stops_at_the_deadline(tiny_model: Path) -> None:
+    import time
+
+    settings = GenerationSettings(max_tokens=50, deadline=time.monotonic())
+    completion = MLXModel(tiny_model).complete(QUESTION, settings)
+    assert (completion.finish_reason, completion.completion_tokens) == ("length", 1)

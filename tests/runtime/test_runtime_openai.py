@@ -218,3 +218,22 @@ def test_streamed_garbage_is_a_typed_error(server: PlannedServer) -> None:
     server.respond(200, "data: {oops\n\n")
     with pytest.raises(ModelResponseError, match="streamed something that is not JSON"):
         model_for(server, stream=True).complete(HELLO, GenerationSettings())
+
+
+def test_deadline_shortens_the_timeout_and_stops_retries(server: PlannedServer) -> None:
+    server.respond(200, completion("late"), delay=2.0)
+    server.respond(200, completion("late"), delay=2.0)
+    settings = GenerationSettings(deadline=time.monotonic() + 0.3)
+    with pytest.raises(ModelUnavailableError, match="time limit leaves no time to retry"):
+        model_for(server, timeout_s=60, max_retries=3, backoff_s=0.5).complete(HELLO, settings)
+    assert len(server.requests) == 1
+
+
+def test_a_slow_server_ends_the_run_with_time_limit(server: PlannedServer) -> None:
+    from runtime import Agent, AgentLimits
+
+    server.respond(200, completion("late"), delay=2.0)
+    model = model_for(server, timeout_s=60, backoff_s=0.5)
+    with Agent(model=model, limits=AgentLimits(max_time_s=0.3)) as agent:
+        result = agent.ask("anyone there?")
+    assert (result.outcome, result.answer, result.turns) == ("time_limit", None, [])
