@@ -50,6 +50,8 @@ class Bridge:
     examples: tuple[BridgeExample, ...] = ()
     writes: bool = False
     """True for bridges that change files; they are only offered when writing is allowed."""
+    failures: tuple[str, ...] = ()
+    """How it can fail, one line each ("PathNotFound: the path does not exist"), for the docs."""
 
     def bind(self, context: BridgeContext) -> HostFunction:
         """The host function for this bridge in one workspace."""

@@ -41,6 +41,14 @@ TYPECHECK = Bridge(
     result=TypeCheckResult,
     implementation=_quality.typecheck,
     examples=examples_for("typecheck"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "ToolMissing: ty is not installed next to Python or on PATH",
+        "ToolTimeout: ty ran longer than the time limit (check a smaller path)",
+        "ToolCrashed: ty exited with status 2 or higher (an internal or usage error)",
+        "ToolOutputError: ty's GitLab report could not be parsed (format drift)",
+    ),
 )
 
 RUFF_CHECK = Bridge(
@@ -57,6 +65,13 @@ RUFF_CHECK = Bridge(
     result=RuffResult,
     implementation=_quality.ruff_check,
     examples=examples_for("ruff_check"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "BridgeArgumentError: select is empty, malformed or names a rule ruff does not know",
+        "ToolMissing / ToolTimeout / ToolCrashed: ruff is missing, too slow, or failed itself",
+        "ToolOutputError: ruff's JSON report could not be parsed (format drift)",
+    ),
 )
 
 RUFF_FORMAT = Bridge(
@@ -73,6 +88,13 @@ RUFF_FORMAT = Bridge(
     result=FormatResult,
     implementation=_quality.ruff_format,
     examples=examples_for("ruff_format"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "WritingNotAllowed: apply=True in a read-only session",
+        "ToolMissing / ToolTimeout: ruff is missing or too slow",
+        "ToolOutputError: the diff or summary could not be parsed (format drift)",
+    ),
 )
 
 PYTEST_RUN = Bridge(
@@ -90,6 +112,14 @@ PYTEST_RUN = Bridge(
     result=TestResult,
     implementation=_quality.pytest_run,
     examples=examples_for("pytest_run"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "BridgeArgumentError: keyword is not a valid -k expression",
+        "ToolTimeout: the run was stopped; the message names the test that was running",
+        "ToolCrashed: pytest had an internal or usage error (exit status 3 or 4)",
+        "ToolOutputError: the report log could not be parsed (format drift)",
+    ),
 )
 
 READ_FILE = Bridge(
@@ -105,6 +135,12 @@ READ_FILE = Bridge(
     result=FileText,
     implementation=_files.read_file,
     examples=examples_for("read_file"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "PathNotFound: the path is a folder",
+        "BridgeArgumentError: a line range that is empty or past the end; a binary or huge file",
+    ),
 )
 
 LIST_FILES = Bridge(
@@ -121,6 +157,12 @@ LIST_FILES = Bridge(
     result=FileList,
     implementation=_files.list_files,
     examples=examples_for("list_files"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "PathNotFound: the path is a file, not a folder",
+        "validation error: limit outside 1..5000",
+    ),
 )
 
 GREP = Bridge(
@@ -137,6 +179,12 @@ GREP = Bridge(
     result=GrepResult,
     implementation=_files.grep,
     examples=examples_for("grep"),
+    failures=(
+        "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
+        "PathNotFound: the path does not exist in the workspace",
+        "BridgeArgumentError: the pattern is not a valid regular expression",
+        "validation error: empty pattern, limit outside 1..2000",
+    ),
 )
 
 WRITE_FILE = Bridge(
@@ -152,6 +200,11 @@ WRITE_FILE = Bridge(
     implementation=_files.write_file,
     examples=examples_for("write_file"),
     writes=True,
+    failures=(
+        "WritingNotAllowed: the session is read-only (the bridge is not even offered then)",
+        "PathOutsideWorkspace: the path leaves the workspace or is inside .git",
+        "BridgeArgumentError: the path is a folder",
+    ),
 )
 
 GIT_STATUS = Bridge(
@@ -166,6 +219,11 @@ GIT_STATUS = Bridge(
     result=GitStatus,
     implementation=_git.git_status,
     examples=examples_for("git_status"),
+    failures=(
+        "BridgeError: the workspace is not a git repository",
+        "ToolMissing / ToolTimeout / ToolCrashed: git is missing, too slow, or failed",
+        "ToolOutputError: porcelain v2 output could not be parsed",
+    ),
 )
 
 GIT_DIFF = Bridge(
@@ -181,6 +239,11 @@ GIT_DIFF = Bridge(
     result=GitDiff,
     implementation=_git.git_diff,
     examples=examples_for("git_diff"),
+    failures=(
+        "PathOutsideWorkspace: the path leaves the workspace",
+        "BridgeError: the workspace is not a git repository",
+        "ToolOutputError: --numstat output could not be parsed",
+    ),
 )
 
 GIT_LOG = Bridge(
@@ -195,6 +258,12 @@ GIT_LOG = Bridge(
     result=GitLog,
     implementation=_git.git_log,
     examples=examples_for("git_log"),
+    failures=(
+        "PathOutsideWorkspace: the path leaves the workspace",
+        "BridgeError: the workspace is not a git repository",
+        "validation error: count outside 1..200",
+        "ToolOutputError: the log records could not be parsed",
+    ),
 )
 
 CORE_BRIDGES: tuple[Bridge, ...] = (
