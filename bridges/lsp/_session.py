@@ -258,6 +258,9 @@ _sessions_lock = threading.Lock()
 
 def session_for(workspace: Path, *, server: str = "ty") -> LanguageServerSession:
     """The shared session for ``workspace`` (created on first use, server started lazily)."""
+    session = _sessions.get((workspace, server))  # bridge contexts hold resolved paths already
+    if session is not None:
+        return session
     key = (workspace.resolve(), server)
     with _sessions_lock:
         session = _sessions.get(key)
