@@ -1,6 +1,7 @@
 """Result contracts: the typed API every bridge returns and every parser produces.
 
-This package is the single home of contracts. It sits below both ``parsers`` (which builds them
+This package is the single home of contracts (``cst.py`` and ``lsp.py`` hold those of the LibCST
+and navigation bridges, written by their owners). It sits below both ``parsers`` (which builds them
 from raw tool output) and ``bridges`` (which returns them to snippets). All contracts are frozen
 pydantic models with a docstring under each field; that docstring is what the model reads in the
 stub text. A change here is a deliberate act: ``tests/parsers/test_contract_schemas.py`` pins each
@@ -22,11 +23,25 @@ from parsers.contracts._quality import (
     TypeDiagnostic,
 )
 from parsers.contracts._validation import Severity, ValidationIssue, ValidationResult
+from parsers.contracts.cst import CstFindResult, CstMatch
+from parsers.contracts.lsp import (
+    DefinitionResult,
+    DocumentSymbolsResult,
+    HoverResult,
+    ReferencesResult,
+    SourceLocation,
+    SymbolInfo,
+    WorkspaceSymbolsResult,
+)
 
 __all__ = [
     "CONTRACTS",
     "CONTRACT_VERSION",
     "Contract",
+    "CstFindResult",
+    "CstMatch",
+    "DefinitionResult",
+    "DocumentSymbolsResult",
     "FileList",
     "FileText",
     "FormatFile",
@@ -39,20 +54,28 @@ __all__ = [
     "GitStatus",
     "GrepMatch",
     "GrepResult",
+    "HoverResult",
     "Patch",
+    "ReferencesResult",
     "RuffResult",
     "RuffViolation",
     "Severity",
+    "SourceLocation",
+    "SymbolInfo",
     "TestCase",
     "TestResult",
     "TypeCheckResult",
     "TypeDiagnostic",
     "ValidationIssue",
     "ValidationResult",
+    "WorkspaceSymbolsResult",
     "WriteResult",
 ]
 
 CONTRACTS: tuple[type[Contract], ...] = (
+    CstFindResult,
+    DefinitionResult,
+    DocumentSymbolsResult,
     FileList,
     FileText,
     FormatResult,
@@ -60,11 +83,14 @@ CONTRACTS: tuple[type[Contract], ...] = (
     GitLog,
     GitStatus,
     GrepResult,
+    HoverResult,
     Patch,
+    ReferencesResult,
     RuffResult,
     TestResult,
     TypeCheckResult,
     ValidationResult,
+    WorkspaceSymbolsResult,
     WriteResult,
 )
 """Top-level result contracts (nested ones are part of their schemas); pinned by snapshot tests."""

@@ -8,6 +8,15 @@ import parsers.contracts
 from sandbox import HostFunctionError
 
 BRIDGES_API = [
+    "CstFindResult",
+    "CstMatch",
+    "DefinitionResult",
+    "DocumentSymbolsResult",
+    "HoverResult",
+    "ReferencesResult",
+    "SourceLocation",
+    "SymbolInfo",
+    "WorkspaceSymbolsResult",
     "CONTRACTS",
     "Bridge",
     "BridgeArgumentError",
