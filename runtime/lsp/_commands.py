@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bridges import default_bridges
-from runtime._errors import PunieRuntimeError
+from runtime._errors import PunieRuntimeError, UsageError
 from sandbox import Sandbox
 
 __all__ = ["CommandError", "Commands", "first_text"]
@@ -21,8 +21,12 @@ __all__ = ["CommandError", "Commands", "first_text"]
 _SUMMARY = 400
 
 
-class CommandError(Exception):
-    """A command was called with arguments it cannot use; the message says what to send."""
+class CommandError(UsageError):
+    """A command was called with arguments it cannot use; the message says what to send.
+
+    Part of the runtime's family (a ``UsageError``); the server answers it as JSON-RPC
+    ``-32602 Invalid params``.
+    """
 
 
 def first_text(arguments: Any, key: str) -> str:
