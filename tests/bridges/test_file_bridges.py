@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import call, functions
+from bridge_helpers import call, functions
 
 from bridges import BridgeArgumentError, PathNotFound, PathOutsideWorkspace, WritingNotAllowed
 

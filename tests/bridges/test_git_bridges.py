@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import call
+from bridge_helpers import call
 
 from bridges import BridgeError, PathOutsideWorkspace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import call, functions
+from bridge_helpers import call, functions
 
 from bridges import (
     BridgeArgumentError,

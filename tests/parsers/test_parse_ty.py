@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fixture_files import captured
+from parser_fixture_files import captured
 
 from parsers import ParseError, parse_ty_gitlab
 
