@@ -104,8 +104,42 @@ def code_actions(
     diagnostics: Sequence[types.Diagnostic],
     ruff_select: Sequence[str] | None,
     timeout_s: float,
+    only: Sequence[str] = (),
 ) -> list[types.CodeAction]:
-    """The quick fixes for ``diagnostics`` (those the editor sent for the requested range)."""
+    """The quick fixes for ``diagnostics`` (those the editor sent for the requested range).
+
+    ``only`` is the editor's ``context.only``: kinds are matched hierarchically, so ``source``
+    admits ``source.fixAll``.
+    """
+    actions = _actions(
+        workspace=workspace,
+        relative=relative,
+        uri=uri,
+        text=text,
+        diagnostics=diagnostics,
+        ruff_select=ruff_select,
+        timeout_s=timeout_s,
+    )
+    if not only:
+        return actions
+    return [action for action in actions if _kind_matches(action.kind, only)]
+
+
+def _kind_matches(kind: object, only: Sequence[str]) -> bool:
+    value = str(getattr(kind, "value", kind))
+    return any(value == wanted or value.startswith(f"{wanted}.") for wanted in only)
+
+
+def _actions(
+    *,
+    workspace: Path,
+    relative: str,
+    uri: str,
+    text: str,
+    diagnostics: Sequence[types.Diagnostic],
+    ruff_select: Sequence[str] | None,
+    timeout_s: float,
+) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
     fixable = [
         d

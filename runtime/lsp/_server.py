@@ -56,6 +56,8 @@ class PunieLanguageServer(LanguageServer):
         self.commands: Commands | None = None
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="punie-lsp")
         self._generation: dict[str, int] = {}
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        """The diagnostics last published per document (for "fix all" without a selection)."""
         self._pending: set[asyncio.Task[None]] = set()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -145,6 +147,7 @@ class PunieLanguageServer(LanguageServer):
             return  # a newer check of this document is on its way
         for failure in report.failures:
             self.log(failure)
+        self.published[uri] = report.diagnostics
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=report.diagnostics, version=version)
         )
@@ -182,6 +185,7 @@ def _register(server: PunieLanguageServer) -> None:
     def did_close(ls: PunieLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls._generation[uri] = ls._generation.get(uri, 0) + 1
+        ls.published.pop(uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
@@ -208,15 +212,25 @@ def _register(server: PunieLanguageServer) -> None:
         if relative is None or ls.root is None:
             return None
         text = ls.workspace.get_text_document(uri).source
+        diagnostics = list(params.context.diagnostics)
+        only = [str(getattr(kind, "value", kind)) for kind in params.context.only or ()]
+        if any(kind in ("source", "source.fixAll") for kind in only):
+            # "Fix all" (e.g. on save) comes without a selection: use what was published.
+            diagnostics += [
+                d
+                for d in ls.published.get(uri, [])
+                if d.source == "punie/ruff" and d not in diagnostics
+            ]
         work = functools.partial(
             code_actions,
             workspace=ls.root,
             relative=relative,
             uri=uri,
             text=text,
-            diagnostics=list(params.context.diagnostics),
+            diagnostics=diagnostics,
             ruff_select=ls.settings.ruff_select,
             timeout_s=ls.settings.timeout_s,
+            only=only,
         )
         try:
             return await ls.in_thread(work)

@@ -206,6 +206,22 @@ async def test_code_action_fixes_the_lint_violation(
     assert actions is not None
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
     assert titles == ["Fix F401 (ruff)", "Fix all auto-fixable problems (ruff)"]
+    # "Fix all" as an editor asks for it on save: no selection, only the kind.
+    fix_all = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+            ),
+            context=types.CodeActionContext(
+                diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+            ),
+        )
+    )
+    assert fix_all is not None
+    assert [a.title for a in fix_all if isinstance(a, types.CodeAction)] == [
+        "Fix all auto-fixable problems (ruff)"
+    ]
     fix = next(
         a for a in actions if isinstance(a, types.CodeAction) and a.title == "Fix F401 (ruff)"
     )
