@@ -42,12 +42,17 @@ class WorkerPool:
 
     def acquire(self, *, for_session: bool = False) -> WorkerProcess:
         """An idle worker, or a new one when all are busy."""
-        with self._lock:
-            if self._closed:
-                raise SandboxClosedError("the sandbox is closed; create a new Sandbox")
-            worker = self._idle.pop() if self._idle else None
-        if worker is None:
-            worker = WorkerProcess(self._init)
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise SandboxClosedError("the sandbox is closed; create a new Sandbox")
+                worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                worker = WorkerProcess(self._init)
+                break
+            if worker.returncode is None:
+                break
+            worker.kill()  # it died while idle (killed from outside): never hand it out
         if for_session:
             self._refill()
         return worker

@@ -269,3 +269,55 @@ def test_snippet_error_model() -> None:
     assert error.kind == "policy"
     with pytest.raises(ValueError):
         SnippetError(kind="nonsense", message="m")  # ty: ignore[invalid-argument-type]
+
+
+def test_stateless_runs_from_many_threads(sb: Sandbox) -> None:
+    results: list[RunResult] = []
+    lock = threading.Lock()
+
+    def work(n: int) -> None:
+        for i in range(5):
+            result = sb.run(f"total = 0\nfor k in range({n * 10 + i}):\n    total += k\ntotal")
+            with lock:
+                results.append(result)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 20 and all(r.ok for r in results)
+    assert sorted(r.value for r in results) == sorted(
+        sum(range(n * 10 + i)) for n in range(4) for i in range(5)
+    )
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        "sorted.leak = 1",
+        "HostFunctionError.leak = 1",
+        "import json\njson.loads.leak = 1",
+        "import re\nre.error.leak = 1",
+        "double.name = 'typecheck'",
+        "def f():\n    pass\nf.leak = 1",
+    ],
+)
+def test_shared_objects_cannot_carry_state_between_runs(sb: Sandbox, mutation: str) -> None:
+    result = sb.run(mutation)
+    assert result.error is not None and result.error.kind == "runtime"
+    assert "cannot be changed" in result.error.message
+    assert sb.run("double(x=2)").value == 4
+
+
+def test_a_worker_killed_while_idle_is_replaced() -> None:
+    import os
+    import signal
+
+    with Sandbox(pool_size=1) as box:
+        assert box.run("1").value == 1
+        idle = box._pool._idle
+        assert idle
+        os.kill(idle[0].pid, signal.SIGKILL)
+        idle[0]._process.wait()
+        assert box.run("2").value == 2
