@@ -133,8 +133,21 @@ class HostProxy:
                     f"list, dict, or a host function result); got {type(value).__name__}"
                 ) from None
         worker = self._worker
-        write_all(worker.write_fd, encode({"op": "call", "name": name, "args": arguments}))
-        reply = read_message(worker.read_fd)
+        frame = encode({"op": "call", "name": name, "args": arguments})
+        # From here until the answer is read, nothing may interrupt: a RecursionError between
+        # the write and the read would leave the answer in the pipe for the next request.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit + 100)
+        try:
+            write_all(worker.write_fd, frame)
+            reply = read_message(worker.read_fd)
+        except BaseException:
+            worker.retire = (
+                True  # the conversation with the host is out of step: stop after this run
+            )
+            raise
+        finally:
+            sys.setrecursionlimit(limit)
         if reply.get("ok"):
             return _from_data(reply.get("result"), self._shape)
         message = str(reply.get("message", "the host function failed"))
@@ -186,7 +199,20 @@ class Worker:
                 return
             op = message.get("op")
             if op == "run":
-                reply = self.run(message["source"], session=bool(message.get("session")))
+                try:
+                    reply = self.run(message["source"], session=bool(message.get("session")))
+                except BaseException as failure:  # a bug or exhaustion in the worker's own code
+                    self.retire = True
+                    reply = {
+                        "op": "done",
+                        "ok": False,
+                        "error": _error(
+                            "crash",
+                            f"the worker failed while running the snippet "
+                            f"({type(failure).__name__}); simplify the snippet",
+                        ),
+                        "stdout": "",
+                    }
             elif op == "reset":
                 self.session = None
                 STATE.snippet_classes = set()

@@ -181,3 +181,24 @@ def test_crashed_worker_is_replaced() -> None:
         assert result.error is not None and result.error.kind == "crash"
         assert "died" in result.error.message
         assert box.run("1 + 1").value == 2
+
+
+def test_recursion_into_host_calls_keeps_host_and_worker_in_step() -> None:
+    def noop() -> None:
+        return None
+
+    def double(*, x: int) -> int:
+        return 2 * x
+
+    source = "def down(n):\n    noop()\n    return down(n + 1)\ndown(0)"
+    with Sandbox([noop, double], Limits(host_calls=100_000, recursion_depth=40)) as box:
+        for _ in range(3):
+            result = box.run(source)
+            assert result.error is not None and result.error.kind == "runtime"
+            assert "RecursionError" in result.error.message
+            assert box.run("double(x=21)").value == 42
+        caught = "def down(n):\n    try:\n        noop()\n    except Exception:\n        pass\n    return down(n + 1)\ndown(0)"
+        result = box.run(caught)
+        assert result.error is not None
+        for _ in range(3):
+            assert box.run("double(x=21)").value == 42
