@@ -132,4 +132,17 @@ class FrameBuffer:
             raise FrameError(f"frame is not JSON: {error}") from error
         if not isinstance(message, dict):
             raise FrameError("frame is not a JSON object")
+        if "\\ud" in body or "\\uD" in body:  # maybe a lone surrogate: not valid UTF-8 later
+            message = _scrub(message)
         return message
+
+
+def _scrub(value: Any) -> Any:
+    """Replace lone surrogates (which a snippet can print) so that results encode as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8") if not value.isascii() else value
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(key): _scrub(item) for key, item in value.items()}
+    return value

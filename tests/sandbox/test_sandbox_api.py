@@ -321,3 +321,11 @@ def test_a_worker_killed_while_idle_is_replaced() -> None:
         os.kill(idle[0].pid, signal.SIGKILL)
         idle[0]._process.wait()
         assert box.run("2").value == 2
+
+
+def test_lone_surrogates_do_not_break_json(sb: Sandbox) -> None:
+    result = sb.run("print('\\ud800 and \\U0001f600')\n['\\udcff', 'ok']")
+    assert result.ok
+    data = json.loads(result.model_dump_json())
+    assert data["stdout"] == "? and \U0001f600\n"
+    assert data["value"] == ["?", "ok"]
