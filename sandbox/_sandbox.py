@@ -156,6 +156,8 @@ class Sandbox:
         started = time.perf_counter()
         if not isinstance(source, str):
             raise TypeError(f"source must be str, got {type(source).__name__}")
+        if source.startswith("\ufeff"):
+            source = source[1:]  # a byte-order mark from a file read without utf-8-sig
         limits = self._limits
         size = len(source.encode("utf-8", "surrogatepass"))
         if size > limits.source_bytes:

@@ -210,6 +210,8 @@ def _compile_fast(source: str, max_depth: int) -> tuple[Any, Any] | None:
     head, tail, index = split
     tail_code = None
     try:
+        if ";" in tail:
+            return _compile_fast_ast(source, max_depth)  # "x = 1; x + 1": the AST knows
         if _STATEMENT_START.match(tail) and '"""' not in source and "'''" not in source:
             code = compile(source, FILENAME, "exec", dont_inherit=True)
         else:

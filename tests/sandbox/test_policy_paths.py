@@ -93,3 +93,21 @@ def test_last_value_is_found_for_multiline_expressions() -> None:
     assert _run(compiled)[0] == "\nfor a in b"
     compiled = compile_snippet("if True:\n    1\nelse:\n    2", max_depth=64)
     assert _run(compiled)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("x = 1; x + 1", 2),
+        ("x = 1\r\ny = 2\r\nx + y\r\n", 3),
+        ("1 +\\\n 2", 3),
+        ("x = (\n1,\n2)\nx", (1, 2)),
+        ("def f():\n    return 5\nf()\n# trailing comment", 5),
+        ("1 + 1;", 2),
+        ("x = 1", None),
+        ("", None),
+    ],
+)
+def test_last_value_edge_cases(source: str, value: Any) -> None:
+    assert _run(compile_snippet(source, max_depth=64))[0] == value
+    assert _run(compile_snippet(source, max_depth=64, full_only=True))[0] == value
