@@ -42,7 +42,7 @@ DEFAULT_RUFF_SELECT: tuple[str, ...] = ("E4", "E7", "E9", "F", "I", "B", "UP")
 enables by default (E4, E7, E9), import sorting (I), bugbear (B) and pyupgrade (UP). Explicit,
 because ruff's own default set changes between releases."""
 
-_RULE = re.compile(r"^(ALL|[A-Z]{1,4}[0-9]{0,4})$")
+_RULE = re.compile(r"^(ALL|[A-Z]{1,8}[0-9]{0,4})$")
 
 
 class TypecheckArguments(Arguments):

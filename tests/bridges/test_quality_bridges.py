@@ -52,6 +52,11 @@ def test_ruff_check_explicit_selection(shop_workspace: Path) -> None:
     assert call(shop_workspace, "ruff_check", path="shop/cart.py").success
 
 
+def test_ruff_check_accepts_long_rule_prefixes(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "ruff_check", path="shop/cart.py", select=["ASYNC", "RUF100"])
+    assert result.success
+
+
 @pytest.mark.parametrize("select", [["XYZ999"], ["f401; rm -rf /"], []])
 def test_ruff_check_refuses_unknown_rules(shop_workspace: Path, select: list[str]) -> None:
     with pytest.raises(BridgeArgumentError, match="select="):
