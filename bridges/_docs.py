@@ -58,7 +58,7 @@ def _bridge(record: Bridge, context: BridgeContext, multi_count: int) -> str:
     lines = [f"### `{record.name}`", ""]
     if record.writes:
         lines += ["Writes files: offered only with `allow_write=True`.", ""]
-    lines += ["```py", render_stub(record.bind(context), with_models=False).rstrip(), "```", ""]
+    lines += ["```text", render_stub(record.bind(context), with_models=False).rstrip(), "```", ""]
     if isinstance(record.result, type) and issubclass(record.result, BaseModel):
         lines += [f"Returns `{record.result.__name__}`:", ""]
         for name, field in record.result.model_fields.items():
@@ -67,7 +67,7 @@ def _bridge(record: Bridge, context: BridgeContext, multi_count: int) -> str:
     single = [example for example in record.examples if not example.multi_turn]
     if single:
         example = single[0]
-        lines += [f"Example: *{example.request}*", "", "```py", example.steps[0].snippet.rstrip()]
+        lines += [f"Example: *{example.request}*", "", "```text", example.steps[0].snippet.rstrip()]
         lines += ["```", "", f"Answer: {example.answer}", ""]
     lines.append(
         f"Examples: {len(single)} single-turn in this record; takes part in {multi_count} "
