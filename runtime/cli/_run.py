@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
         ),
         epilog=(
             "exit status: 0 the snippet succeeded, 1 it failed (the error is printed to stderr), "
-            "2 usage error.  Example: punie run -c 'import math\\nmath.sqrt(2)'"
+            "2 usage error.  Example: punie run -c 'import math; math.sqrt(2)'"
         ),
     )
     parser.add_argument("file", nargs="?", help="snippet file, or '-' for stdin (the default)")
