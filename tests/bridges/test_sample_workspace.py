@@ -18,9 +18,9 @@ def git(workspace: Path, *args: str) -> str:
 def test_history_is_fixed_and_one_file_is_left_modified(tmp_path: Path) -> None:
     first = sample_workspace(tmp_path / "a")
     second = sample_workspace(tmp_path / "b")
-    log = git(first, "log", "--format=%H %an %aI %s")
-    assert log == git(second, "log", "--format=%H %an %aI %s"), "hashes must be reproducible"
-    subjects = [line.split(" ", 3)[3] for line in log.splitlines()]
+    log = git(first, "log", "--format=%H|%an|%aI|%s")
+    assert log == git(second, "log", "--format=%H|%an|%aI|%s"), "hashes must be reproducible"
+    subjects = [line.split("|", 3)[3] for line in log.splitlines()]
     assert subjects[-3:] == [
         "Add inventory reservations",
         "Add pricing: discounts, tax and coupons",
