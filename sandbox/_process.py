@@ -5,9 +5,9 @@ with an empty environment, ``stdin``/``stdout`` on ``/dev/null``, an empty tempo
 directory, and two raw pipes for frames. It imports only ``sandbox/_worker`` (as the top-level
 package ``_worker``) and RestrictedPython, then locks itself down and says ``ready``.
 
-The host reads with a deadline (``poll``); when the snippet's wall time runs out it kills the
-process group with ``SIGKILL``. Host function calls are answered on the calling thread, so a call
-costs two pipe hops and no thread hand-off.
+The host reads with plain blocking reads; the watchdog thread (``_watchdog``) kills the process
+group with ``SIGKILL`` when the snippet's wall time runs out, which ends the read. Host function
+calls are answered on the calling thread, so a call costs two pipe hops and no thread hand-off.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox._errors import WorkerStartError
+from sandbox._watchdog import WATCHDOG
 from sandbox._worker._protocol import FrameBuffer, FrameError, encode_for_worker, write_all
 
 __all__ = ["WorkerDied", "WorkerProcess", "WorkerTimeout"]
@@ -89,10 +89,9 @@ class WorkerProcess:
             os.close(to_worker_read)
             os.close(from_worker_write)
         self._buffer = FrameBuffer()
-        self._poll = select.poll()
-        self._poll.register(self._read_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
         self.ready: dict[str, Any] | None = None
         self.dead = False
+        self.fired = False  # set by the watchdog when it killed this worker at its deadline
         self.session_bound = False
         write_all(self._write_fd, encode_for_worker(init))
 
@@ -104,16 +103,24 @@ class WorkerProcess:
     def returncode(self) -> int | None:
         return self._process.poll()
 
+    def signal_kill(self) -> None:
+        """Send ``SIGKILL`` only (the watchdog's part); the owner cleans up when its read ends."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+
     def wait_ready(self) -> dict[str, Any]:
         """Block until the worker has locked itself down (the first message it sends)."""
         if self.ready is None:
+            WATCHDOG.arm(self, time.monotonic() + _START_TIMEOUT_S)
             try:
-                message = self._read(time.monotonic() + _START_TIMEOUT_S)
+                message = self._read()
             except (WorkerTimeout, WorkerDied) as error:
                 raise WorkerStartError(
                     "a sandbox worker did not start; run with PUNIE_SANDBOX_DEBUG=1 to see its "
                     f"error output ({type(error).__name__})"
                 ) from error
+            finally:
+                WATCHDOG.disarm(self)
             if message.get("op") != "ready":
                 self.kill()
                 raise WorkerStartError(f"a sandbox worker sent {message.get('op')!r} before ready")
@@ -133,28 +140,37 @@ class WorkerProcess:
         Raises ``WorkerTimeout`` or ``WorkerDied`` after killing the worker.
         """
         self.wait_ready()
+        deadline = time.monotonic() + timeout_s
+        WATCHDOG.arm(self, deadline)
+        try:
+            self._send(message)
+            while True:
+                reply = self._read()
+                if reply.get("op") != "call":
+                    break
+                remaining = deadline - time.monotonic()
+                WATCHDOG.disarm(self)  # host function time does not count
+                answer = on_call(reply)
+                deadline = time.monotonic() + max(remaining, 0.0)
+                WATCHDOG.arm(self, deadline)
+                self._send(answer)
+        finally:
+            fired = WATCHDOG.disarm(self)
+        if fired:  # the answer raced the deadline: the worker is dead either way
+            self.kill()
+            raise WorkerTimeout
+        return reply
+
+    def _send(self, message: dict[str, Any]) -> None:
         try:
             write_all(self._write_fd, encode_for_worker(message))
         except OSError as error:
             self.kill()
-            raise WorkerDied(str(error)) from error
-        deadline = time.monotonic() + timeout_s
-        while True:
-            reply = self._read(deadline)
-            if reply.get("op") != "call":
-                return reply
-            started = time.monotonic()
-            answer = on_call(reply)
-            deadline += time.monotonic() - started
-            try:
-                write_all(self._write_fd, encode_for_worker(answer))
-            except OSError as error:
-                self.kill()
-                raise WorkerDied(str(error)) from error
+            raise (WorkerTimeout() if self.fired else WorkerDied(str(error))) from error
 
-    def _read(self, deadline: float) -> dict[str, Any]:
+    def _read(self) -> dict[str, Any]:
+        """The next message; blocks until it arrives or the worker dies (or is killed)."""
         buffer = self._buffer
-        poll = self._poll.poll
         read_fd = self._read_fd
         while True:
             try:
@@ -164,18 +180,14 @@ class WorkerProcess:
                 raise WorkerDied(str(error)) from error
             if message is not None:
                 return message
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                raise WorkerTimeout
-            if not poll(remaining * 1000.0 + 1.0):
-                continue
             try:
                 chunk = os.read(read_fd, 1 << 18)
             except OSError:
                 chunk = b""
             if not chunk:
                 self.kill()
+                if self.fired:
+                    raise WorkerTimeout
                 raise WorkerDied("the worker exited")
             buffer.feed(chunk)
 

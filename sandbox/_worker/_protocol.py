@@ -13,6 +13,7 @@ import json
 import marshal
 import os
 import struct
+from json.scanner import make_scanner
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
 
@@ -34,7 +35,8 @@ MAX_FRAME_BYTES = 64 * 1024 * 1024
 """Largest frame either side accepts; a larger length header means a broken or hostile peer."""
 
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=True).encode
-_loads = json.loads
+# The C scanner itself: 4x cheaper than json.loads (typeshed types its argument oddly).
+_scan = make_scanner(json.JSONDecoder())  # ty: ignore[invalid-argument-type]
 
 
 class FrameError(Exception):
@@ -127,11 +129,11 @@ class FrameBuffer:
         body = buffer[4:end].decode("ascii", "replace")
         del buffer[:end]
         try:
-            message = _loads(body)
-        except (ValueError, RecursionError) as error:
-            raise FrameError(f"frame is not JSON: {error}") from error
-        if not isinstance(message, dict):
-            raise FrameError("frame is not a JSON object")
+            message, stop = _scan(body, 0)
+        except (StopIteration, ValueError, RecursionError) as error:
+            raise FrameError(f"frame is not JSON: {error!r}") from error
+        if stop != len(body) or type(message) is not dict:
+            raise FrameError("frame is not exactly one JSON object")
         if "\\ud" in body or "\\uD" in body:  # maybe a lone surrogate: not valid UTF-8 later
             message = _scrub(message)
         return message

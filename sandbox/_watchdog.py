@@ -1,0 +1,75 @@
+"""One watchdog thread per host process: it kills workers whose wall-time deadline has passed.
+
+Waiting for a worker is then a plain blocking ``read`` (one system call per frame) instead of a
+``poll`` with a timeout followed by a ``read``; on a busy machine that saves a fifth of the host's
+time per round trip. The thread ticks every 20 ms while any deadline is armed (so a timeout fires
+within ~20 ms of its limit) and exits after a second with nothing to watch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+__all__ = ["WATCHDOG", "Watchdog"]
+
+_TICK_S = 0.02
+_IDLE_EXIT_S = 1.0
+
+
+class _Killable(Protocol):
+    fired: bool
+
+    def signal_kill(self) -> None: ...
+
+
+class Watchdog:
+    """Deadlines of the workers currently running something; thread-safe."""
+
+    def __init__(self) -> None:
+        self._deadlines: dict[_Killable, float] = {}
+        self._lock = threading.Lock()
+        self._running = False
+
+    def arm(self, worker: _Killable, deadline: float) -> None:
+        """Kill ``worker`` (and set ``worker.fired``) if it is still armed at ``deadline``."""
+        with self._lock:
+            self._deadlines[worker] = deadline
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._watch, name="punie-sandbox-watchdog", daemon=True).start()
+
+    def disarm(self, worker: _Killable) -> bool:
+        """Stop watching ``worker``; ``True`` when the deadline had already fired."""
+        with self._lock:
+            self._deadlines.pop(worker, None)
+            return worker.fired
+
+    def _watch(self) -> None:
+        idle_since: float | None = None
+        while True:
+            time.sleep(_TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                if not self._deadlines:
+                    idle_since = idle_since or now
+                    if now - idle_since >= _IDLE_EXIT_S:
+                        self._running = False
+                        return
+                    continue
+                idle_since = None
+                expired = [
+                    worker for worker, deadline in self._deadlines.items() if deadline <= now
+                ]
+                for worker in expired:
+                    del self._deadlines[worker]
+                    worker.fired = True
+                    try:
+                        worker.signal_kill()
+                    except Exception:  # never let one worker stop the watchdog
+                        continue
+
+
+WATCHDOG = Watchdog()
