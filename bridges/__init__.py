@@ -23,6 +23,7 @@ from bridges._record import Bridge, BridgeContext
 from bridges._registry import default_bridges, registry
 from bridges._runner import ToolRun, locate_tool, run_tool, tool_environment, tool_version
 from bridges._sample import sample_workspace
+from bridges._snippet_check import typecheck_snippet
 from bridges._workspace import relative_path, resolve_in_workspace
 from parsers.contracts import (
     CONTRACTS,
@@ -116,4 +117,5 @@ __all__ = [
     "sample_workspace",
     "tool_environment",
     "tool_version",
+    "typecheck_snippet",
 ]

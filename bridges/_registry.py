@@ -16,14 +16,18 @@ __all__ = ["default_bridges", "registry"]
 
 
 def registry() -> tuple[Bridge, ...]:
-    """Every bridge record: core tools first, then LibCST, validators and navigation.
+    """Every bridge record: core tools, LibCST, validators, navigation, then installed plugins.
 
-    Raises ``ValueError`` when two records share a name (a programming mistake, not a model's).
+    Plugins come from the ``punie.validators`` entry point group; a broken plugin, or one whose
+    name clashes with a bridge, is logged and left out rather than breaking every bridge.
+    Raises ``ValueError`` when two built-in records share a name (a programming mistake).
     """
     from bridges import cst, lsp, validators
     from bridges._core import CORE_BRIDGES
 
-    records = (*CORE_BRIDGES, *cst.BRIDGES, *validators.BRIDGES, *lsp.BRIDGES)
+    builtin = (*CORE_BRIDGES, *cst.BRIDGES, *validators.BRIDGES, *lsp.BRIDGES)
+    plugins = validators.discover_plugins(reserved={record.name for record in builtin})
+    records = (*builtin, *plugins)
     seen: set[str] = set()
     for record in records:
         if record.name in seen:

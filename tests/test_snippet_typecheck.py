@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bridges import default_bridges
-from bridges._snippet_check import typecheck_snippet
+from bridges import default_bridges, typecheck_snippet
 
 
 def test_ty_finds_what_the_fast_check_cannot(shop_workspace: Path) -> None:

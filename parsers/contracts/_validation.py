@@ -15,7 +15,7 @@ class ValidationIssue(Contract):
     """One rule violation found by a validator."""
 
     rule: str
-    """Stable rule id, e.g. 'tdom-dataclass'; use it to look up or suppress the rule."""
+    """Stable rule id, e.g. 'TDOM001' or 'SVCS003'; use it to look up or suppress the rule."""
     severity: Severity
     """'error' breaks the convention, 'warning' is likely wrong, 'info' is advice."""
     message: str

@@ -64,6 +64,7 @@ BRIDGES_API = [
     "sample_workspace",
     "tool_environment",
     "tool_version",
+    "typecheck_snippet",
 ]
 
 PARSERS_API = [

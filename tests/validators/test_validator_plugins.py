@@ -122,3 +122,21 @@ def test_reserved_names_and_wrong_objects_are_refused(site: Path) -> None:
     messages = sorted(str(error) for error in loaded.errors)
     assert "names a module" in messages[0]
     assert "a bridge name already taken" in messages[1]
+
+
+def test_installed_plugins_reach_the_registry_and_default_bridges(
+    site: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bridges import default_bridges, registry
+
+    install(site, "punie-todo", "todo = punie_todo_plugin:NoTodo", {"punie_todo_plugin": PLUGIN})
+    install(site, "punie-broken", "broken = punie_broken_plugin:Nope", {"punie_broken_plugin": ""})
+    with caplog.at_level(logging.ERROR):
+        names = [record.name for record in registry()]
+    assert names[-1] == "check_no_todo_names" and names.count("check_no_todo_names") == 1
+    assert "typecheck" in names
+    assert any("punie-broken" in message for message in caplog.messages)
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    bound = {function.name for function in default_bridges(workspace)}
+    assert "check_no_todo_names" in bound
