@@ -198,7 +198,11 @@ class Sandbox:
             )
         if reply.get("retire"):
             worker.kill()  # it hit the memory limit: its heap is no longer trustworthy
-        return _result_from_reply(reply, calls, started)
+        result = _result_from_reply(reply, calls, started)
+        if result is None:  # a worker that breaks the protocol is never used again
+            worker.kill()
+            return _failed("crash", "the worker sent a malformed reply", started, calls)
+        return result
 
     def _call_host(self, message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
         name = message.get("name")
@@ -310,7 +314,10 @@ def _failed(
     )
 
 
-def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) -> RunResult:
+def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) -> RunResult | None:
+    """The run's result, or ``None`` when the reply is not a well-formed ``done`` message."""
+    if reply.get("op") != "done":
+        return None
     try:
         error_data = reply.get("error")
         error = SnippetError.model_validate(error_data) if error_data else None
@@ -329,7 +336,7 @@ def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) 
             }
         )
     except (ValidationError, TypeError):
-        return _failed("crash", "the worker sent a malformed reply", started, calls)
+        return None
 
 
 class Session:
