@@ -92,7 +92,6 @@ class WorkerProcess:
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
-        self.session_bound = False
         write_all(self._write_fd, encode_for_worker(init))
 
     @property
