@@ -56,6 +56,8 @@ def test_fast_and_full_paths_agree(source: str) -> None:
         "for i in range(3):\n    print(i)",
         "x = 1",
         "print(\n    1,\n    2,\n)",
+        "import json\njson.dumps([1])",
+        "import json, re as regex\nfrom math import sqrt, pi as p  # constants\nsqrt(p)",
     ],
 )
 def test_plain_snippets_take_the_fast_path(source: str) -> None:
@@ -65,7 +67,13 @@ def test_plain_snippets_take_the_fast_path(source: str) -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "import json",
+        "import os",
+        "from . import x",
+        "import json; import os",
+        "import json.decoder",
+        "from json import *",
+        "from json import (\n    loads,\n)",
+        "x = 'import os'",
         "x.__class__",
         "'{}'.format(1)",
         "class A:\n    def __init__(self):\n        self.x = 1",

@@ -127,7 +127,7 @@ def test_call_limit_cannot_be_caught(sb: Sandbox) -> None:
         ("1" + "+1" * 20000, {"syntax", "policy"}),
         ("(" * 1000 + ")" * 1000, {"syntax"}),
         ("[" * 250 + "]" * 250, {"syntax"}),
-        ("import json\n" + "[" * 150 + "]" * 150, {"policy"}),
+        ("label = '{}'.format('deep')\n" + "[" * 150 + "]" * 150, {"policy"}),
         ("f = " + "lambda: " * 200 + "1", {"policy"}),
         ("".join("    " * i + "if 1:\n" for i in range(120)) + "    " * 120 + "pass\n", {"syntax"}),
         ("x = " + "-" * 30000 + "1", {"syntax", "policy"}),
