@@ -116,7 +116,7 @@ def _error(kind: str, message: str, line: int | None) -> dict[str, Any]:
 # -- the fast path -------------------------------------------------------------------------
 #
 # RestrictedPython's transformer costs ~0.4 ms for five lines (a Python call per AST node). Most
-# model snippets are plain: no private names, no attribute writes, no imports, no str.format.
+# model snippets are plain: no private names, no attribute writes, no str.format.
 # For those, every guard the transformer would insert is a no-op at run time: ``_getiter_`` and
 # ``_getitem_`` are the identity here, attribute reads of public, non-denied names cannot reach
 # anything private, and nothing shared is written. So plain code is compiled natively and the
