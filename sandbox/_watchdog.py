@@ -8,6 +8,7 @@ within ~20 ms of its limit) and exits after a second with nothing to watch.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Protocol
@@ -29,6 +30,13 @@ class Watchdog:
 
     def __init__(self) -> None:
         self._deadlines: dict[_Killable, float] = {}
+        self._lock = threading.Lock()
+        self._running = False
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        """In a forked child the thread is gone: start from scratch (lock included)."""
+        self._deadlines = {}
         self._lock = threading.Lock()
         self._running = False
 

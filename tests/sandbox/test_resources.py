@@ -202,3 +202,24 @@ def test_recursion_into_host_calls_keeps_host_and_worker_in_step() -> None:
         assert result.error is not None
         for _ in range(3):
             assert box.run("double(x=21)").value == 42
+
+
+def test_timeouts_still_fire_in_a_forked_child() -> None:
+    import os
+
+    with Sandbox(limits=Limits(timeout_s=0.5)) as box:
+        assert box.run("1").value == 1  # the watchdog thread is running in this process
+    pid = os.fork()
+    if pid == 0:  # the child: a new sandbox must still enforce its wall time
+        import signal
+
+        signal.alarm(20)  # a regression must fail the test, not hang it
+        code = 1
+        try:
+            with Sandbox(limits=Limits(timeout_s=0.5)) as child_box:
+                result = child_box.run("while True:\n    pass")
+                code = 0 if result.error is not None and result.error.kind == "timeout" else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
