@@ -68,3 +68,40 @@ def test_a_repository_without_commits(tmp_path: Path) -> None:
     assert call(tmp_path, "git_log").commits == []
     status = call(tmp_path, "git_status")
     assert (status.commit, status.clean) == (None, True)
+
+
+def nested_workspace(tmp_path: Path) -> Path:
+    """A workspace that is a sub-folder of a larger repository with changes outside it."""
+    repository = tmp_path / "repository"
+    workspace = repository / "ws"
+    workspace.mkdir(parents=True)
+    (repository / "outside.txt").write_text("secret\n")
+    (workspace / "a.py").write_text("x = 1\n")
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", "init", "-q"], cwd=repository, check=True)
+    subprocess.run(["git", "add", "ws/a.py"], cwd=repository, check=True)
+    subprocess.run([*("git", *identity), "commit", "-qm", "inside"], cwd=repository, check=True)
+    subprocess.run(["git", "add", "outside.txt"], cwd=repository, check=True)
+    subprocess.run([*("git", *identity), "commit", "-qm", "outside"], cwd=repository, check=True)
+    (repository / "outside.txt").write_text("secret\nplans\n")
+    (repository / "untracked_outside.txt").write_text("more\n")
+    (workspace / "a.py").write_text("x = 2\n")
+    (workspace / "new.py").write_text("y = 1\n")
+    return workspace
+
+
+def test_a_workspace_inside_a_larger_repository_sees_only_itself(tmp_path: Path) -> None:
+    workspace = nested_workspace(tmp_path)
+    status = call(workspace, "git_status")
+    assert {(c.path, c.status) for c in status.changes} == {
+        ("a.py", "modified"),
+        ("new.py", "untracked"),
+    }
+    diff = call(workspace, "git_diff")
+    assert [(f.path, f.added, f.removed) for f in diff.files] == [("a.py", 1, 1)]
+    assert "secret" not in diff.diff
+    assert "outside.txt" not in diff.diff
+    assert "a/a.py" in diff.diff
+    assert [(f.path) for f in call(workspace, "git_diff", path="a.py").files] == ["a.py"]
+    log = call(workspace, "git_log")
+    assert [c.subject for c in log.commits] == ["inside"]
