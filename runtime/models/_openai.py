@@ -195,19 +195,25 @@ class OpenAIModel:
                     f"the model server at {self._url} streamed something that is not JSON: "
                     f"{data[:200]!r}"
                 ) from error
-            usage = chunk.get("usage") or usage
-            for choice in chunk.get("choices") or []:
-                delta = choice.get("delta") or {}
+            if not isinstance(chunk, dict):
+                raise ModelResponseError(
+                    f"the model server at {self._url} streamed a chunk that is not a JSON "
+                    f"object: {data[:200]!r}"
+                )
+            usage = _object(chunk.get("usage")) or usage
+            for choice in _objects(chunk.get("choices")):
+                delta = _object(choice.get("delta"))
                 if isinstance(delta.get("content"), str):
                     content.append(delta["content"])
-                for call in delta.get("tool_calls") or []:
+                for call in _objects(delta.get("tool_calls")):
+                    index = call.get("index", 0)
                     slot = calls.setdefault(
-                        int(call.get("index", 0)), {"name": "", "arguments": ""}
+                        index if isinstance(index, int) else 0, {"name": "", "arguments": ""}
                     )
-                    function = call.get("function") or {}
-                    slot["name"] += function.get("name") or ""
-                    slot["arguments"] += function.get("arguments") or ""
-                reason = choice.get("finish_reason") or reason
+                    function = _object(call.get("function"))
+                    slot["name"] += _text(function.get("name"))
+                    slot["arguments"] += _text(function.get("arguments"))
+                reason = _text(choice.get("finish_reason")) or reason
             if settings.should_stop is not None and settings.should_stop():
                 reason = "cancelled"
                 break
@@ -235,15 +241,19 @@ class OpenAIModel:
             raise ModelResponseError(
                 f"the model server's answer has no choices[0].message: {str(data)[:300]}"
             ) from error
+        if not isinstance(message, dict):
+            raise ModelResponseError(
+                f"the model server's choices[0].message is not an object: {str(data)[:300]}"
+            )
         content = message.get("content") or ""
         if isinstance(content, list):  # content parts: keep the text ones
-            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            content = "".join(_text(part.get("text")) for part in _objects(content))
         text = content if isinstance(content, str) else str(content)
-        calls = message.get("tool_calls") or []
+        calls = _objects(message.get("tool_calls"))
         if calls:
             rendered = "\n".join(_tool_call_text(call) for call in calls)
             text = f"{text.strip()}\n{rendered}" if text.strip() else rendered
-        reason = choice.get("finish_reason")
+        reason = choice.get("finish_reason") if isinstance(choice, dict) else None
         finish: FinishReason = (
             "tool_call"
             if calls or reason == "tool_calls"
@@ -251,10 +261,29 @@ class OpenAIModel:
             if reason == "length"
             else "stop"
         )
-        usage = data.get("usage") or {}
+        usage = _object(data.get("usage"))
         return Completion(
             text=text,
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
             finish_reason=finish,
         )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object from a server's answer, or {} when the server sent something else there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects of a list from a server's answer (anything else there is ignored)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _count(value: Any) -> int:
+    """A token count; servers that send none (or nonsense) count as 0 rather than failing."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

@@ -171,6 +171,46 @@ def test_answers_that_are_not_completions(server: PlannedServer, body: str) -> N
         model_for(server).complete(HELLO, GenerationSettings())
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"choices": [{"message": null}]}',
+        '{"choices": [{"message": "hi"}]}',
+        '{"choices": [null]}',
+        "[1, 2]",
+    ],
+)
+def test_answers_with_a_wrong_shape_are_typed_errors(server: PlannedServer, body: str) -> None:
+    server.respond(200, body)
+    with pytest.raises(ModelResponseError, match="choices"):
+        model_for(server).complete(HELLO, GenerationSettings())
+
+
+def test_nonsense_usage_and_tool_calls_fields_are_ignored(server: PlannedServer) -> None:
+    server.respond(200, completion("x", tool_calls="zz") | {"usage": {"prompt_tokens": "abc"}})
+    server.respond(200, completion("y") | {"usage": "none"})
+    model = model_for(server)
+    first = model.complete(HELLO, GenerationSettings())
+    assert (first.text, first.prompt_tokens, first.finish_reason) == ("x", 0, "stop")
+    assert model.complete(HELLO, GenerationSettings()).text == "y"
+
+
+@pytest.mark.parametrize("chunk", ["[1, 2]", '"text"'])
+def test_streamed_chunk_that_is_not_an_object_is_a_typed_error(
+    server: PlannedServer, chunk: str
+) -> None:
+    server.respond(200, f"data: {chunk}\n\n")
+    with pytest.raises(ModelResponseError, match="not a JSON object"):
+        model_for(server, stream=True).complete(HELLO, GenerationSettings())
+
+
+def test_streamed_chunks_with_odd_fields_do_not_crash(server: PlannedServer) -> None:
+    odd = {"choices": [None, {"delta": {"tool_calls": [{"index": "x"}], "content": "a"}}]}
+    server.respond(200, sse(odd, delta(content="b", finish="stop")))
+    completion = model_for(server, stream=True).complete(HELLO, GenerationSettings())
+    assert completion.text.startswith("ab")
+
+
 def test_content_given_as_parts(server: PlannedServer) -> None:
     server.respond(200, completion([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]))
     assert model_for(server).complete(HELLO, GenerationSettings()).text == "ab"
