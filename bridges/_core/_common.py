@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,7 +13,7 @@ from bridges._errors import ToolOutputError
 from bridges._workspace import relative_path, resolve_in_workspace
 from parsers import ParseError
 
-__all__ = ["Arguments", "parsed", "target"]
+__all__ = ["Arguments", "outside", "parsed", "target"]
 
 T = TypeVar("T")
 
@@ -40,3 +41,20 @@ def target(workspace: Path, path: str) -> tuple[Path, str]:
     resolved = resolve_in_workspace(workspace, path)
     relative = relative_path(workspace, resolved)
     return resolved, relative or "."
+
+
+def outside(workspace: Path, files: Iterable[str]) -> set[str]:
+    """The reported ``files`` (relative to ``workspace``) that really lie outside it.
+
+    A tool run on a folder follows a file symlink that leads out of the workspace; what it
+    reports about that file (diagnostics quote code, diffs show it whole) must not reach the
+    model, and a writing run must not touch it.
+    """
+    root = str(workspace)
+    prefix = root.rstrip(os.sep) + os.sep
+    found: set[str] = set()
+    for file in set(files):
+        real = os.path.realpath(os.path.join(root, file))
+        if real != root and not real.startswith(prefix):
+            found.add(file)
+    return found

@@ -1,7 +1,9 @@
 """Bridges to the quality tools: ``typecheck`` (ty), ``ruff_check``, ``ruff_format``, ``pytest_run``.
 
 Each runs the real tool from punie's environment on a path of the workspace, with a structured
-output format read by a parser in ``parsers``; never a regex over human-readable text.
+output format read by a parser in ``parsers``; never a regex over human-readable text. A tool run
+on a folder follows file symlinks; whatever it reports about a file that really lies outside the
+workspace is dropped, and ``ruff_format(apply=True)`` writes only the files inside it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from bridges._core._common import Arguments, parsed, target
+from bridges._core._common import Arguments, outside, parsed, target
 from bridges._errors import BridgeArgumentError, ToolCrashed, ToolTimeout, WritingNotAllowed
 from bridges._record import BridgeContext
 from bridges._runner import run_tool, tool_version
@@ -72,11 +74,22 @@ def typecheck(context: BridgeContext, arguments: TypecheckArguments) -> TypeChec
         cwd=context.workspace,
         timeout_s=context.timeout_s,
     )
-    return parsed(
+    result = parsed(
         "ty",
         lambda: parse_ty_gitlab(
             run.stdout, version=tool_version("ty"), root=str(context.workspace)
         ),
+    )
+    hidden = outside(context.workspace, (e.file for e in result.errors))
+    if not hidden:
+        return result
+    errors = [e for e in result.errors if e.file not in hidden]
+    count = sum(e.severity == "error" for e in errors)
+    return TypeCheckResult(
+        success=count == 0,
+        error_count=count,
+        warning_count=sum(e.severity == "warning" for e in errors),
+        errors=errors,
     )
 
 
@@ -111,11 +124,21 @@ def ruff_check(context: BridgeContext, arguments: RuffArguments) -> RuffResult:
                 "like 'F401' or prefixes like 'E', or None for the default set"
             ) from None
         raise
-    return parsed(
+    result = parsed(
         "ruff",
         lambda: parse_ruff_json(
             run.stdout, version=tool_version("ruff"), root=str(context.workspace)
         ),
+    )
+    hidden = outside(context.workspace, (v.file for v in result.violations))
+    if not hidden:
+        return result
+    violations = [v for v in result.violations if v.file not in hidden]
+    return RuffResult(
+        success=not violations,
+        violation_count=len(violations),
+        fixable_count=sum(v.fixable for v in violations),
+        violations=violations,
     )
 
 
@@ -140,16 +163,44 @@ def ruff_format(context: BridgeContext, arguments: FormatArguments) -> FormatRes
             run.stdout, run.stderr, version=version, root=str(context.workspace)
         ),
     )
+    result = _confined_format(context, result)
     if not arguments.apply or not result.files:
         return result
     run_tool(
         "ruff",
-        ["format", "--no-cache", relative],
+        ["format", "--no-cache", "--", *(f.file for f in result.files)],
         cwd=context.workspace,
         timeout_s=context.timeout_s,
         ok_returncodes=(0, 2),
     )
     return result.model_copy(update={"applied": True, "success": not result.errors})
+
+
+_ERROR_FILE = re.compile(r"^(.*?):\d+:\d+: ")
+
+
+def _confined_format(context: BridgeContext, result: FormatResult) -> FormatResult:
+    """``result`` without the files that lie outside the workspace (reached through symlinks)."""
+    error_files = {
+        error: match[1] if (match := _ERROR_FILE.match(error)) else "" for error in result.errors
+    }
+    hidden = outside(
+        context.workspace, [*(f.file for f in result.files), *filter(None, error_files.values())]
+    )
+    if not hidden:
+        return result
+    files = [f for f in result.files if f.file not in hidden]
+    errors = [error for error in result.errors if error_files[error] not in hidden]
+    dropped = len(result.files) - len(files) + len(result.errors) - len(errors)
+    return result.model_copy(
+        update={
+            "files": files,
+            "errors": errors,
+            "changed_count": len(files),
+            "files_checked": result.files_checked - dropped,
+            "success": (result.applied or not files) and not errors,
+        }
+    )
 
 
 def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult:

@@ -89,6 +89,35 @@ def test_ruff_format_reports_syntax_errors(shop_workspace: Path) -> None:
     assert result.errors and result.errors[0].startswith("broken.py:")
 
 
+def test_files_behind_symlinks_leading_out_are_neither_shown_nor_written(
+    shop_workspace: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.py"
+    original = 'import os\nSECRET = "hunter2"\ndef leak( ):  return  1\nx: int = "s"\ndef f(:\n'
+    secret.write_text(original)
+    (shop_workspace / "shop" / "linked.py").symlink_to(secret)
+    (outside / "broken.py").write_text("def g(:\n")
+    (shop_workspace / "broken_link.py").symlink_to(outside / "broken.py")
+    for name in ("typecheck", "ruff_check", "ruff_format"):
+        result = call(shop_workspace, name)
+        text = result.model_dump_json()
+        assert "linked.py" not in text and "broken_link.py" not in text, name
+        assert "hunter2" not in text, name
+    typecheck = call(shop_workspace, "typecheck")
+    assert typecheck.error_count == sum(e.severity == "error" for e in typecheck.errors) > 0
+    ruff = call(shop_workspace, "ruff_check")
+    assert ruff.violation_count == len(ruff.violations) > 0
+    formatted = call(shop_workspace, "ruff_format")
+    assert [f.file for f in formatted.files] == ["shop/inventory.py"]
+    assert (formatted.changed_count, formatted.errors) == (1, [])
+    applied = call(shop_workspace, "ruff_format", apply=True, allow_write=True)
+    assert applied.applied and applied.success
+    assert secret.read_text() == original
+    assert "dict[str, int] = {}" in (shop_workspace / "shop" / "inventory.py").read_text()
+
+
 def test_pytest_run_all(shop_workspace: Path) -> None:
     result = call(shop_workspace, "pytest_run")
     assert (result.passed, result.failed, result.errors) == (7, 1, 0)
