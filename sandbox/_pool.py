@@ -1,7 +1,7 @@
 """A pool of pre-started workers for one sandbox.
 
 Stateless runs borrow an idle worker and give it back (its namespace is rebuilt for every run);
-a session keeps its worker until it ends, and the worker is then killed rather than reused. A
+a session keeps its worker until it ends, then resets it and gives it back. A
 worker that timed out, crashed or hit the memory limit is killed, and a replacement is started
 in the background so that the next run does not pay the start-up cost.
 """
@@ -53,8 +53,8 @@ class WorkerPool:
             if worker.returncode is None:
                 break
             worker.kill()  # it died while idle (killed from outside): never hand it out
-        if for_session:
-            self._refill()
+        if for_session and not self._idle:
+            self._refill()  # a session may hold this worker for long: keep one warm for others
         return worker
 
     def release(self, worker: WorkerProcess) -> None:

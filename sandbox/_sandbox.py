@@ -391,13 +391,26 @@ class Session:
                 self._worker = None
 
     def close(self) -> None:
-        """End the session and stop its worker."""
+        """End the session: its namespace is dropped and its worker goes back to the pool.
+
+        The worker is then in the same state as after a stateless run (a fresh namespace for
+        the next run), so the next session does not pay for starting a process.
+        """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             worker, self._worker = self._worker, None
-        if worker is not None:
+        if worker is None or worker.dead:
+            return
+        try:
+            reply = worker.request({"op": "reset"}, timeout_s=2.0, on_call=_no_calls)
+        except (WorkerTimeout, WorkerDied):
+            self._sandbox._pool.discard(worker)
+            return
+        if reply.get("op") == "done" and reply.get("ok"):
+            self._sandbox._pool.release(worker)
+        else:
             self._sandbox._pool.discard(worker)
 
 

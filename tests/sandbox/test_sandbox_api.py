@@ -329,3 +329,25 @@ def test_lone_surrogates_do_not_break_json(sb: Sandbox) -> None:
     data = json.loads(result.model_dump_json())
     assert data["stdout"] == "? and \U0001f600\n"
     assert data["value"] == ["?", "ok"]
+
+
+def test_a_closed_session_gives_its_worker_back_without_its_state() -> None:
+    import time
+
+    with Sandbox(pool_size=2) as box:
+        assert box.run("0").value == 0  # the pool fills up to two workers in the background
+        waited = 0.0
+        while len(box._pool._idle) < 2 and waited < 30:
+            time.sleep(0.05)
+            waited += 0.05
+        with box.session() as first:
+            assert first.run("secret = 'kept'\nsecret").value == "kept"
+            worker = first._worker
+        assert worker is not None and not worker.dead
+        assert worker in box._pool._idle
+        with box.session() as second:
+            assert second.run("1").value == 1
+            assert second._worker is worker
+            result = second.run("secret")
+            assert result.error is not None and "NameError" in result.error.message
+        assert box.run("secret").error is not None
