@@ -185,14 +185,25 @@ class TraceStore:
         return sorted(self.directory.glob("*.jsonl"))
 
     def all(self) -> Iterator[Trace]:
-        """Every readable trace, oldest first (unreadable files are skipped)."""
+        """Every readable trace, oldest first (unreadable files are skipped).
+
+        Ordered by creation time, not by file name: ids carry whole seconds only, so two runs
+        started in the same second would otherwise sort by their random suffix.
+        """
+        traces: list[Trace] = []
         for path in self.paths():
             try:
-                yield read_trace(path)
+                traces.append(read_trace(path))
             except TraceError:
                 continue
+        yield from sorted(traces, key=lambda trace: (trace.created, trace.trace_id))
 
     def load(self, trace_id: str) -> Trace:
+        if not trace_id or "/" in trace_id or "\\" in trace_id or trace_id.startswith("."):
+            raise TraceError(
+                f"{trace_id!r} is not a trace id; ids look like 20261128T093000-1a2b3c4d "
+                "('punie traces list' shows them)"
+            )
         exact = self.directory / f"{trace_id}.jsonl"
         if exact.is_file():
             return read_trace(exact)

@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["parse_since", "register"]
+__all__ = ["OUTCOMES", "parse_since", "positive_int", "register"]
+
+OUTCOMES = ("success", "max_turns", "time_limit", "token_limit", "cancelled", "error", "incomplete")
+"""A run's outcome (``runtime.Outcome``), or ``incomplete`` for a trace whose run never finished."""
 
 
 def register(subparsers: Any) -> None:
@@ -25,13 +28,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dir", type=Path, help="trace directory (default: the data dir's)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="one line per trace, newest last")
-    listing.add_argument("--limit", type=int, default=50, help="show the last N (default 50)")
+    listing.add_argument(
+        "--limit", type=positive_int, default=50, help="show the last N (default 50)"
+    )
     show = actions.add_parser("show", help="one trace, turn by turn")
     show.add_argument("trace_id", help="trace id or a unique prefix of it")
     show.add_argument("--json", action="store_true", help="print the raw JSONL file")
     export = actions.add_parser("export", help="JSONL for training (mlx-lm messages rows)")
     export.add_argument("--since", type=parse_since, help="ISO date or time (UTC if no zone)")
-    export.add_argument("--outcome", help="only traces with this outcome, e.g. success")
+    export.add_argument(
+        "--outcome", choices=OUTCOMES, help="only traces with this outcome, e.g. success"
+    )
     export.add_argument("--format", choices=["messages", "events"], default="messages")
     export.add_argument("--output", type=Path, help="write here instead of stdout")
     parser.set_defaults(handler=run)
@@ -45,6 +52,16 @@ def parse_since(text: str) -> datetime:
             f"{text!r} is not an ISO date or time; write e.g. 2026-11-28 or 2026-11-28T09:30"
         ) from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return number
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -109,7 +126,7 @@ def _show(store: Any, console: Any, trace_id: str, raw: bool) -> int:
 
 
 def _export(store: Any, arguments: argparse.Namespace) -> int:
-    from runtime import conversation_from_trace
+    from runtime import TraceError, conversation_from_trace
     from runtime.template import training_record
 
     traces = store.select(since=arguments.since, outcome=arguments.outcome)
@@ -121,7 +138,13 @@ def _export(store: Any, arguments: argparse.Namespace) -> int:
             lines.append(training_record(conversation_from_trace(trace)))
     text = "".join(line + "\n" for line in lines)
     if arguments.output is not None:
-        arguments.output.write_text(text, encoding="utf-8")
+        try:
+            arguments.output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise TraceError(
+                f"cannot write the export to {arguments.output}: {error.strerror or error}; "
+                "choose a writable file, or leave out --output to print to stdout"
+            ) from error
     else:
         sys.stdout.write(text)
     return 0

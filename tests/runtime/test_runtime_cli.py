@@ -158,3 +158,66 @@ def test_console_script_runs(workspace: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["outcome"] == "success"
+
+
+def _ask_once(workspace: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    arguments = ["ask", "How many?", "--model", "scripted:replies.json"]
+    main([*arguments, "--workspace", str(workspace), "--json"])
+    return json.loads(capsys.readouterr().out)["trace_id"]
+
+
+def test_traces_export_to_an_unwritable_file_is_a_clear_error(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ask_once(workspace, capsys)
+    target = tmp_path / "missing-folder" / "rows.jsonl"
+    assert main(["traces", "export", "--output", str(target)]) == 1
+    error = capsys.readouterr().err
+    assert "cannot write the export" in error
+    assert "Traceback" not in error
+    assert main(["traces", "export", "--output", str(tmp_path / "rows.jsonl")]) == 0
+    assert len((tmp_path / "rows.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "fragment"),
+    [
+        (["export", "--outcome", "succes"], "invalid choice: 'succes'"),
+        (["list", "--limit", "0"], "'0' is not a positive whole number"),
+        (["list", "--limit", "-1"], "'-1' is not a positive whole number"),
+    ],
+)
+def test_bad_traces_options_are_usage_errors(
+    arguments: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["traces", *arguments])
+    assert caught.value.code == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_traces_outcome_choices_match_the_runtime() -> None:
+    from typing import get_args
+
+    from runtime import Outcome
+    from runtime.cli._traces import OUTCOMES
+
+    assert (*get_args(Outcome), "incomplete") == OUTCOMES
+
+
+def test_traces_list_limit_keeps_the_newest(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = _ask_once(workspace, capsys), _ask_once(workspace, capsys)
+    assert main(["traces", "list", "--limit", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert second in shown
+    assert first not in shown
+
+
+@pytest.mark.parametrize("trace_id", ["../../etc/passwd", "", "a/b", ".hidden"])
+def test_trace_ids_that_are_paths_are_refused(
+    trace_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["traces", "show", trace_id]) == 1
+    assert "is not a trace id" in capsys.readouterr().err

@@ -63,13 +63,29 @@ def test_store_lists_loads_by_prefix_and_selects(punie_data_dir: Path) -> None:
         ask([render_tool_call("print(1)")], "q2")  # runs out of replies: outcome error
     (second,) = [p.stem for p in (punie_data_dir / "traces").glob("*.jsonl") if p.stem != first]
     store = TraceStore()
-    assert [t.trace_id for t in store.all()] == sorted([first, second])
+    assert [t.trace_id for t in store.all()] == [first, second]
     assert store.load(first[:-2]).question == "q1"
     assert [t.trace_id for t in store.select(outcome="success")] == [first]
     future = datetime.now(UTC) + timedelta(days=1)
     assert store.select(since=future) == []
     with pytest.raises(TraceError, match="no trace 'nope'"):
         store.load("nope")
+
+
+def test_traces_of_one_second_are_listed_in_the_order_they_started(punie_data_dir: Path) -> None:
+    """Ids carry whole seconds; within a second the random suffix must not decide the order."""
+    directory = punie_data_dir / "traces"
+    directory.mkdir(parents=True)
+    for trace_id, created in [
+        ("20261128T100000-ffffffff", "2026-11-28T10:00:00.100000+00:00"),
+        ("20261128T100000-00000000", "2026-11-28T10:00:00.900000+00:00"),
+    ]:
+        header = {"schema": "punie.trace", "version": 1, "trace_id": trace_id, "created": created}
+        (directory / f"{trace_id}.jsonl").write_text(json.dumps(header) + "\n")
+    assert [t.trace_id for t in TraceStore().all()] == [
+        "20261128T100000-ffffffff",
+        "20261128T100000-00000000",
+    ]
 
 
 def test_partial_last_line_is_skipped(punie_data_dir: Path) -> None:
