@@ -22,6 +22,11 @@ from runtime.template import Message
 __all__ = ["MLXModel"]
 
 
+def _looks_like_a_path(text: str) -> bool:
+    """A hub id is ``owner/name``; anything absolute, relative-dotted or deeper is a local path."""
+    return text.startswith(("/", ".", "~")) or text.count("/") > 1 or "\\" in text
+
+
 class MLXModel:
     """A local mlx-lm model, loaded on first use (or by ``load()``)."""
 
@@ -47,8 +52,20 @@ class MLXModel:
                 "(uv add 'mlx-lm[cpu]' on Linux, 'mlx-lm' on a Mac) or use an openai: model"
             ) from error
         local = Path(self.path).expanduser()
-        if not local.exists() and os.environ.get("HF_HUB_OFFLINE") == "1" and "/" not in self.path:
-            raise ModelUnavailableError(f"no model directory at {local}")
+        if not local.exists() and (
+            _looks_like_a_path(self.path)
+            or (os.environ.get("HF_HUB_OFFLINE") == "1" and "/" not in self.path)
+        ):
+            raise ModelUnavailableError(
+                f"could not load the mlx model {self.path!r}: there is no model directory at "
+                f"{local}. Give a folder holding config.json, the tokenizer and the weights, or "
+                "a hub id such as mlx-community/Qwen3-Coder-30B-A3B-Instruct-4bit"
+            )
+        if self.adapter is not None and not Path(self.adapter).expanduser().is_dir():
+            raise ModelUnavailableError(
+                f"could not load the mlx model {self.path!r}: there is no adapter directory at "
+                f"{self.adapter} (it should hold adapters.safetensors and adapter_config.json)"
+            )
         try:
             loaded = mlx_lm.load(
                 str(local) if local.exists() else self.path, adapter_path=self.adapter

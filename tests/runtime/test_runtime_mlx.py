@@ -80,6 +80,20 @@ def test_missing_model_directory_is_a_typed_error(tmp_path: Path) -> None:
         MLXModel(tmp_path / "nothing-here").load()
 
 
+@pytest.mark.parametrize("spec", ["/no/such/model", "./no-such-model", "a/b/c", "~/no-such-model"])
+def test_a_local_path_that_does_not_exist_is_not_looked_up_on_the_hub(spec: str) -> None:
+    """Without this, mlx-lm treats the path as a hub id and fails late with a hub error."""
+    with pytest.raises(ModelUnavailableError, match="there is no model directory at"):
+        MLXModel(spec).load()
+
+
+def test_a_missing_adapter_directory_is_named_before_loading(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ModelUnavailableError, match="there is no adapter directory at"):
+        MLXModel(tiny_model, adapter=tmp_path / "no-adapter").load()
+
+
 @pytest.fixture(scope="module")
 def mlx_server(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``mlx_lm.server`` serving the tiny model on 127.0.0.1."""
