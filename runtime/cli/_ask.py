@@ -88,13 +88,13 @@ def run(arguments: argparse.Namespace) -> int:
             max_tokens=pick(arguments.max_tokens, config.max_tokens, defaults.max_tokens),
             max_reply_tokens=config.max_reply_tokens or defaults.max_reply_tokens,
         )
+        settings = GenerationSettings(
+            temperature=pick(arguments.temperature, config.temperature, 0.0),
+            seed=pick(arguments.seed, config.seed, None),
+        )
     except ValueError as error:
         errors.print(f"[red]error:[/] {error}")
         return 2
-    settings = GenerationSettings(
-        temperature=pick(arguments.temperature, config.temperature, 0.0),
-        seed=pick(arguments.seed, config.seed, None),
-    )
     try:
         agent = Agent(
             model=spec,

@@ -38,6 +38,12 @@ class GenerationSettings:
     """A ``time.monotonic()`` instant the request must not outlive (the run's time limit):
     HTTP backends shorten their timeouts to it and do not retry past it; MLX stops generating."""
 
+    def __post_init__(self) -> None:
+        if self.max_tokens <= 0:
+            raise ValueError("GenerationSettings.max_tokens must be positive")
+        if self.temperature < 0:
+            raise ValueError("GenerationSettings.temperature must be 0 (greedy) or more")
+
 
 @dataclass(frozen=True, slots=True)
 class Completion:

@@ -83,6 +83,22 @@ def test_ask_without_a_model_is_a_usage_error(
     assert "no model" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("option", "fragment"),
+    [
+        (["--temperature", "-1"], "temperature must be 0 (greedy) or more"),
+        (["--max-turns", "0"], "max_turns must be positive"),
+        (["--max-time", "-5"], "max_time_s must be positive"),
+    ],
+)
+def test_ask_with_nonsense_numbers_is_a_usage_error(
+    option: list[str], fragment: str, workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["ask", "hi", "--model", "scripted:replies.json", "--workspace", str(workspace)]
+    assert main([*arguments, *option]) == 2
+    assert fragment in capsys.readouterr().err
+
+
 def test_ask_with_a_server_that_is_down_fails_cleanly(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

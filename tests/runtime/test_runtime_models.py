@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,12 @@ def test_scripted_file_must_be_a_list_of_strings(tmp_path: Path, content: str) -
     path.write_text(content)
     with pytest.raises(ModelSpecError):
         ScriptedModel.from_file(path)
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [({"temperature": -0.5}, "temperature"), ({"max_tokens": 0}, "max_tokens")],
+)
+def test_generation_settings_refuse_nonsense(options: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        GenerationSettings(**options)
