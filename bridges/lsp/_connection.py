@@ -6,15 +6,18 @@ with lsprotocol 2025.0.0 are handled in one place:
 - ty announces notebook sync options that lsprotocol's converter cannot structure; the failure is
   only logged and the ``initialize`` response never arrives. A structure hook drops that field
   (punie opens no notebooks).
-- Every request carries its own id and a timeout; on timeout a ``$/cancelRequest`` is sent and the
-  pending future is forgotten, so a silent server cannot hang a bridge.
+- Every request carries its own id and a timeout (the caller waits on pygls' future with a time
+  limit); on timeout ``forget`` sends ``$/cancelRequest`` and drops the pending future, so a
+  silent server cannot hang a bridge.
 - The server's stderr is drained continuously into a short ring buffer (a full pipe would block
   the server; the tail goes into error messages).
 - Server-to-client requests are answered: ``workspace/configuration`` (defaults),
   ``client/registerCapability``, ``window/workDoneProgress/create`` and friends.
 - The server does not watch files itself: it asks the client to. Before each request the
-  workspace's Python files are compared with the last look (``_files``) and changes are sent as
-  ``workspace/didChangeWatchedFiles`` (or ``didChange`` for documents already open).
+  workspace's Python files are compared with the last look (``poll_files``, on the caller's
+  thread, so the stat calls never hold up the loop) and changes are sent as
+  ``workspace/didChangeWatchedFiles`` (or ``didChange`` for documents already open) just before
+  the request (``send``, on the loop thread).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import itertools
 import logging
 import os
+import threading
 import time
-import uuid
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -33,14 +38,11 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.protocol import default_converter
 
-from bridges.lsp._files import SourceTracker
+from bridges.lsp._files import Changes, SourceTracker
 
 __all__ = ["Connection", "ServerExited"]
 
 logger = logging.getLogger("punie.lsp.client")
-
-_POLL_IN_THREAD = 500
-"""Above this many known files, polling for changes moves off the shared loop thread."""
 
 
 class ServerExited(Exception):
@@ -86,6 +88,10 @@ class Connection:
         """Open documents: path -> (version, text sent)."""
         self.tracker: SourceTracker | None = None
         self.started_s = 0.0
+        self.order = threading.Lock()
+        """Held while polling files and queueing the request, so requests reach the loop (and
+        the server) in the order their polls ran, and two threads never poll at once."""
+        self._ids = itertools.count(1)
         self._tasks: list[asyncio.Task[None]] = []
         self._register_handlers()
 
@@ -168,6 +174,8 @@ class Connection:
             await asyncio.wait_for(self.client.stop(), timeout_s)
         for task in self._tasks:
             task.cancel()
+        if self.tracker is not None:
+            self.tracker.close()
 
     async def _drain(self, stream: asyncio.StreamReader) -> None:
         while True:
@@ -180,20 +188,38 @@ class Connection:
 
     # -- requests ----------------------------------------------------------------------------
 
-    async def request(self, method: str, params: Any, timeout_s: float) -> Any:
-        """Send one request; ``ServerExited`` if the process dies, ``TimeoutError`` if silent."""
+    def next_id(self) -> str:
+        """A fresh request id (any thread)."""
+        return f"punie-{next(self._ids)}"
+
+    def send(
+        self,
+        method: str,
+        params: Any,
+        msg_id: str,
+        *,
+        changes: Changes | None = None,
+        documents: dict[Path, str] | None = None,
+    ) -> Future[Any]:
+        """Loop thread: announce ``changes``, sync ``documents``, send the request.
+
+        Returns pygls' future for the answer; pygls fails it with ``RuntimeError`` if the
+        process exits first. Raises ``ServerExited`` when the server is already gone.
+        """
         if not self.alive:
             raise ServerExited("the language server is not running")
-        msg_id = str(uuid.uuid4())
-        future = self.client.protocol.send_request_async(method, params, msg_id=msg_id)
-        try:
-            return await self._await(future, timeout_s, method)
-        except TimeoutError:
-            self.client.protocol._request_futures.pop(msg_id, None)
-            if self.alive:
-                with contextlib.suppress(Exception):
-                    self.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
-            raise
+        if changes:
+            self.announce(changes)
+        for path, text in (documents or {}).items():
+            self.sync_document(path, text)
+        return self.client.protocol.send_request(method, params, msg_id=msg_id)
+
+    def forget(self, msg_id: str) -> None:
+        """Loop thread: drop a request nobody waits for any more and ask the server to cancel it."""
+        self.client.protocol._request_futures.pop(msg_id, None)
+        if self.alive:
+            with contextlib.suppress(Exception):
+                self.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
 
     async def _await(self, awaitable: Any, timeout_s: float, what: str) -> Any:
         # pygls fails every pending request with RuntimeError when the process exits (its
@@ -234,17 +260,14 @@ class Connection:
             )
             self.documents[path] = (version, text)
 
-    async def sync_files(self) -> None:
-        """Tell the server about Python files created, changed or deleted since the last call."""
+    def poll_files(self) -> Changes | None:
+        """Python files created, changed or deleted since the last poll (any thread, under
+        ``order``); None before the first walk finished."""
         tracker = self.tracker
-        if tracker is None:
-            return
-        if len(tracker.files) > _POLL_IN_THREAD:
-            changes = await asyncio.to_thread(tracker.poll)
-        else:
-            changes = tracker.poll()  # a few dozen stat calls: cheaper than a thread hop
-        if not changes:
-            return
+        return None if tracker is None else tracker.poll()
+
+    def announce(self, changes: Changes) -> None:
+        """Loop thread: tell the server about ``changes`` (from ``poll_files``)."""
         events: list[types.FileEvent] = []
         for kind, paths in (
             (types.FileChangeType.Created, changes.created),

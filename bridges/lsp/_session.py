@@ -24,6 +24,8 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pygls.exceptions import JsonRpcException
+
 from bridges._errors import ToolCrashed, ToolError, ToolMissing, ToolTimeout
 from bridges._runner import locate_tool, tool_environment
 from bridges.lsp._connection import Connection, ServerExited
@@ -114,13 +116,35 @@ class LanguageServerSession:
         """
         limit = self.request_timeout_s if timeout_s is None else timeout_s
 
-        async def run(connection: Connection) -> Any:
-            await connection.sync_files()
-            for path, text in (documents or {}).items():
-                connection.sync_document(path, text)
-            return await connection.request(method, params, limit)
+        def work(connection: Connection) -> Any:
+            msg_id = connection.next_id()
+            with connection.order:
+                changes = connection.poll_files()
+                answer = self._loop.begin(
+                    lambda: connection.send(
+                        method, params, msg_id, changes=changes, documents=documents
+                    )
+                )
+            try:
+                return answer.result(limit)
+            except TimeoutError:
+                with contextlib.suppress(RuntimeError):
+                    self._loop.loop.call_soon_threadsafe(connection.forget, msg_id)
+                if not connection.alive:
+                    raise ServerExited(f"the language server exited during {method}") from None
+                raise
+            except RuntimeError as error:  # pygls fails pending requests when the process exits
+                if not connection.alive:
+                    raise ServerExited(str(error)) from error
+                raise
+            except JsonRpcException as error:
+                raise ToolError(
+                    f"the language server '{self.server}' answered {method} with an error "
+                    f"({error}); check the arguments (file, symbol, line) and try again",
+                    tool=self.server,
+                ) from None
 
-        return self._call(run, limit + 5.0, method)
+        return self._call(work, limit, method)
 
     def close(self) -> None:
         """Shut the server down (politely, then by force); later requests start a new one."""
@@ -131,16 +155,11 @@ class LanguageServerSession:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _call(
-        self,
-        work: Callable[[Connection], Coroutine[Any, Any, T]],
-        timeout_s: float,
-        method: str,
-    ) -> T:
+    def _call(self, work: Callable[[Connection], T], timeout_s: float, method: str) -> T:
         for attempt in (1, 2):
             connection = self._connect()
             try:
-                return self._run(work(connection), timeout_s)
+                return work(connection)
             except ServerExited:
                 tail = _tail(connection)
                 self._discard(connection)

@@ -2,7 +2,10 @@
 
 It answers ``initialize`` and ``shutdown`` properly. ``textDocument/definition`` crashes the
 process the first time (a marker file remembers it), so the client must restart it and retry;
-``textDocument/hover`` is never answered, so the client's timeout must fire. Usage:
+``textDocument/hover`` is never answered, so the client's timeout must fire. After
+``initialized`` it asks the client ``workspace/configuration``, ``client/registerCapability``
+and ``window/workDoneProgress/create`` (as ty does) and reports the answers it got as the symbols
+of ``workspace/symbol`` with query ``answers``; query ``error`` gets a JSON-RPC error. Usage:
 ``python flaky_server.py MARKER_FILE``.
 """
 
@@ -37,12 +40,39 @@ def send(message: dict) -> None:
     sys.stdout.buffer.flush()
 
 
+ASKS = {
+    "ask-1": ("workspace/configuration", {"items": [{"section": "ty"}, {"section": "python"}]}),
+    "ask-2": (
+        "client/registerCapability",
+        {"registrations": [{"id": "w", "method": "workspace/didChangeWatchedFiles"}]},
+    ),
+    "ask-3": ("window/workDoneProgress/create", {"token": "t"}),
+}
+
+
+def symbol(name: str) -> dict:
+    span = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}
+    return {"name": name, "kind": 13, "location": {"uri": "file:///x.py", "range": span}}
+
+
 def main() -> None:
     marker = Path(sys.argv[1])
+    answers: dict[str, str] = {}
     while (message := read_message()) is not None:
         method, msg_id = message.get("method"), message.get("id")
-        if method == "initialize":
+        if method is None and msg_id in ASKS:  # the client's answer to one of our requests
+            answers[msg_id] = json.dumps(message.get("result", message.get("error")))
+        elif method == "initialize":
             send({"jsonrpc": "2.0", "id": msg_id, "result": {"capabilities": {}}})
+        elif method == "initialized":
+            for ask_id, (ask, params) in ASKS.items():
+                send({"jsonrpc": "2.0", "id": ask_id, "method": ask, "params": params})
+        elif method == "workspace/symbol" and message["params"]["query"] == "answers":
+            found = [symbol(f"{ASKS[key][0]}={answers[key]}") for key in sorted(answers)]
+            send({"jsonrpc": "2.0", "id": msg_id, "result": found})
+        elif method == "workspace/symbol" and message["params"]["query"] == "error":
+            error = {"code": -32602, "message": "flaky_server: bad query"}
+            send({"jsonrpc": "2.0", "id": msg_id, "error": error})
         elif method == "textDocument/definition":
             if not marker.exists():
                 marker.write_text("crashed once")

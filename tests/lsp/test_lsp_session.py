@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from bridges import BridgeContext, ToolCrashed, ToolMissing, ToolTimeout
+from bridges import BridgeContext, ToolCrashed, ToolError, ToolMissing, ToolTimeout
 from bridges.lsp import LanguageServerSession, session_for
 from bridges.lsp._bridges import PositionArguments, WorkspaceSymbolsArguments, goto_definition
 from bridges.lsp._bridges import workspace_symbols as workspace_symbols_bridge
@@ -120,6 +120,42 @@ def test_silent_server_times_out_with_a_typed_error(tmp_path: Path) -> None:
         with pytest.raises(ToolTimeout, match="did not answer textDocument/hover"):
             session.request(types.TEXT_DOCUMENT_HOVER, params)
         # The server is still usable afterwards.
+        assert (
+            session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="x")) is None
+        )
+    finally:
+        session.close()
+
+
+def test_server_to_client_requests_are_answered(tmp_path: Path) -> None:
+    session = LanguageServerSession(
+        tmp_path, command=[sys.executable, str(FLAKY), str(tmp_path / "m")], request_timeout_s=10
+    )
+    try:
+        params = types.WorkspaceSymbolParams(query="answers")
+        found = session.request(types.WORKSPACE_SYMBOL, params)
+        # the answers travel back after the client handled them; ask again until all three came
+        for _ in range(50):
+            if len(found) == 3:
+                break
+            found = session.request(types.WORKSPACE_SYMBOL, params)
+        assert sorted(symbol.name for symbol in found) == [
+            "client/registerCapability=null",
+            "window/workDoneProgress/create=null",
+            "workspace/configuration=[null, null]",
+        ]
+    finally:
+        session.close()
+
+
+def test_an_error_answer_from_the_server_is_a_typed_tool_error(tmp_path: Path) -> None:
+    session = LanguageServerSession(
+        tmp_path, command=[sys.executable, str(FLAKY), str(tmp_path / "m")], request_timeout_s=10
+    )
+    try:
+        with pytest.raises(ToolError, match=r"answered workspace/symbol with an error.*bad query"):
+            session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="error"))
+        assert session.restarts == 0  # an error answer is not a crash
         assert (
             session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="x")) is None
         )
