@@ -237,6 +237,36 @@ def test_bad_arguments_are_typed_errors_that_say_what_to_do(
         goto_definition(nav_context, PositionArguments(**arguments))
 
 
+def test_paths_are_confined_to_the_workspace_like_every_bridge(tmp_path: Path) -> None:
+    """The navigation bridges resolve plain paths on a fast path; it must refuse what
+    resolve_in_workspace refuses (symlinks out, folders, missing files) with the same errors."""
+    root = (tmp_path / "ws").resolve()
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "m.py").write_text("class Box:\n    pass\n", encoding="utf-8")
+    outside = tmp_path / "outside.py"
+    outside.write_text("class Secret:\n    pass\n", encoding="utf-8")
+    (root / "escape.py").symlink_to(outside)
+    (root / "link").symlink_to(tmp_path)
+    (root / "alias.py").symlink_to(root / "pkg" / "m.py")
+    (root / "folder.py").mkdir()
+    context = BridgeContext(workspace=root)
+    try:
+        for file in ("escape.py", "link/outside.py", "pkg/../escape.py", "/etc/hosts.py"):
+            with pytest.raises(PathOutsideWorkspace):
+                document_symbols(context, DocumentSymbolsArguments(file=file))
+        with pytest.raises(PathNotFound, match="folder"):
+            document_symbols(context, DocumentSymbolsArguments(file="folder.py"))
+        with pytest.raises(PathNotFound, match="does not exist"):
+            document_symbols(context, DocumentSymbolsArguments(file="pkg/gone.py"))
+        # a symlink that stays inside is followed, and results name the real file
+        inside = document_symbols(context, DocumentSymbolsArguments(file="alias.py"))
+        assert (inside.file, [s.name for s in inside.symbols]) == ("pkg/m.py", ["Box"])
+        plain = document_symbols(context, DocumentSymbolsArguments(file=" pkg/m.py "))
+        assert plain.file == "pkg/m.py"
+    finally:
+        session_for(root).close()
+
+
 def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "latin.py").write_bytes(b"name = '\xe9t\xe9'\n")
     context = BridgeContext(workspace=tmp_path.resolve())
