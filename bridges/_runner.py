@@ -28,7 +28,14 @@ from pathlib import Path
 
 from bridges._errors import ToolCrashed, ToolMissing, ToolTimeout
 
-__all__ = ["ToolRun", "locate_tool", "run_tool", "tool_environment", "tool_version"]
+__all__ = [
+    "ToolRun",
+    "crash_message",
+    "locate_tool",
+    "run_tool",
+    "tool_environment",
+    "tool_version",
+]
 
 _STDERR_TAIL = 1500
 
@@ -156,7 +163,7 @@ def run_tool(
         duration_s=duration,
     )
     if run.returncode not in ok_returncodes:
-        raise ToolCrashed(_crash_message(run), tool=name)
+        raise ToolCrashed(crash_message(run), tool=name)
     return run
 
 
@@ -165,7 +172,8 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _crash_message(run: ToolRun) -> str:
+def crash_message(run: ToolRun) -> str:
+    """What a failed run tells the model: how it ended and the end of its error output."""
     if run.returncode < 0:
         try:
             cause = f"was killed by signal {signal.Signals(-run.returncode).name}"

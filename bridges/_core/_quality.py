@@ -15,9 +15,15 @@ from pathlib import Path
 from pydantic import Field
 
 from bridges._core._common import Arguments, outside, parsed, target
-from bridges._errors import BridgeArgumentError, ToolCrashed, ToolTimeout, WritingNotAllowed
+from bridges._errors import (
+    BridgeArgumentError,
+    ToolCrashed,
+    ToolOutputError,
+    ToolTimeout,
+    WritingNotAllowed,
+)
 from bridges._record import BridgeContext
-from bridges._runner import run_tool, tool_version
+from bridges._runner import crash_message, run_tool, tool_version
 from parsers import (
     ParseError,
     parse_pytest_reportlog,
@@ -157,12 +163,19 @@ def ruff_format(context: BridgeContext, arguments: FormatArguments) -> FormatRes
         ok_returncodes=(0, 1, 2),
     )
     version = tool_version("ruff")
-    result = parsed(
-        "ruff",
-        lambda: parse_ruff_format(
-            run.stdout, run.stderr, version=version, root=str(context.workspace)
-        ),
-    )
+    try:
+        result = parsed(
+            "ruff",
+            lambda: parse_ruff_format(
+                run.stdout, run.stderr, version=version, root=str(context.workspace)
+            ),
+        )
+    except ToolOutputError:
+        # Exit 2 is either "some files have syntax errors" (listed, then a summary) or ruff
+        # failing as a whole (a broken configuration): the latter is the tool's error, not ours.
+        if run.returncode == 2:
+            raise ToolCrashed(crash_message(run), tool="ruff") from None
+        raise
     result = _confined_format(context, result)
     if not arguments.apply or not result.files:
         return result

@@ -93,6 +93,7 @@ RUFF_FORMAT = Bridge(
         "PathNotFound: the path does not exist in the workspace",
         "WritingNotAllowed: apply=True in a read-only session",
         "ToolMissing / ToolTimeout: ruff is missing or too slow",
+        "ToolCrashed: ruff failed as a whole (e.g. a broken [tool.ruff] configuration)",
         "ToolOutputError: the diff or summary could not be parsed (format drift)",
     ),
 )

@@ -11,6 +11,7 @@ from bridges import (
     BridgeArgumentError,
     PathNotFound,
     PathOutsideWorkspace,
+    ToolCrashed,
     ToolTimeout,
     WritingNotAllowed,
 )
@@ -116,6 +117,16 @@ def test_files_behind_symlinks_leading_out_are_neither_shown_nor_written(
     assert applied.applied and applied.success
     assert secret.read_text() == original
     assert "dict[str, int] = {}" in (shop_workspace / "shop" / "inventory.py").read_text()
+
+
+def test_a_broken_tool_configuration_is_the_tools_own_error(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nline-length = "x"\n')
+    for name in ("ruff_check", "ruff_format"):
+        with pytest.raises(ToolCrashed, match="exit status 2: ruff failed") as caught:
+            call(tmp_path, name)
+        assert 'line-length = "x"' in str(caught.value), name
+        assert "problem of punie" not in str(caught.value), name
 
 
 def test_pytest_run_all(shop_workspace: Path) -> None:
