@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,46 @@ def _worker_path() -> list[str]:
 _COMMAND = (sys.executable, "-I", "-S", "-B", "-c", _BOOT, "\n".join(_worker_path()))
 
 
+class _Resources:
+    """What a worker holds in the host: released exactly once, by ``kill()`` or, when the owner
+    forgot to close the sandbox, when the ``WorkerProcess`` is garbage-collected (so a forgotten
+    sandbox leaves no process running and no ``ResourceWarning`` behind)."""
+
+    __slots__ = ("directory", "fds", "process")
+
+    def __init__(self, fds: list[int], directory: str) -> None:
+        self.fds = fds
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def close_fd(self, index: int) -> None:
+        fd, self.fds[index] = self.fds[index], -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def release(self) -> None:
+        process = self.process
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        self.close_fd(0)
+        self.close_fd(1)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 class WorkerProcess:
     """A started worker. Not thread-safe: one owner at a time (the pool hands it out)."""
 
     def __init__(self, init: dict[str, Any]) -> None:
-        to_worker_read, self._write_fd = os.pipe()
-        self._read_fd, from_worker_write = os.pipe()
-        self._directory = tempfile.mkdtemp(prefix="punie-worker-")
+        to_worker_read, write_fd = os.pipe()
+        read_fd, from_worker_write = os.pipe()
+        self._resources = _Resources([read_fd, write_fd], tempfile.mkdtemp(prefix="punie-worker-"))
+        self._release = weakref.finalize(self, self._resources.release)
         stderr = None if os.environ.get("PUNIE_SANDBOX_DEBUG") else subprocess.DEVNULL
         try:
             self._process = subprocess.Popen(
@@ -76,23 +110,32 @@ class WorkerProcess:
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
                 pass_fds=(to_worker_read, from_worker_write),
-                cwd=self._directory,
+                cwd=self._resources.directory,
                 env={"LC_ALL": "C.UTF-8"},
                 start_new_session=True,
             )
         except OSError as error:
-            self._close_fds()
+            self._release()
             raise WorkerStartError(
                 f"could not start a sandbox worker with {sys.executable}: {error}"
             ) from error
         finally:
             os.close(to_worker_read)
             os.close(from_worker_write)
+        self._resources.process = self._process
         self._buffer = FrameBuffer()
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
         write_all(self._write_fd, encode_for_worker(init))
+
+    @property
+    def _read_fd(self) -> int:
+        return self._resources.fds[0]
+
+    @property
+    def _write_fd(self) -> int:
+        return self._resources.fds[1]
 
     @property
     def pid(self) -> int:
@@ -195,30 +238,13 @@ class WorkerProcess:
         if self.dead:
             return
         self.dead = True
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._process.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            self._process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._process.wait(timeout=5)
-        self._close_fds()
-        shutil.rmtree(self._directory, ignore_errors=True)
-
-    def _close_fds(self) -> None:
-        for name in ("_read_fd", "_write_fd"):
-            fd = getattr(self, name)
-            if fd >= 0:
-                setattr(self, name, -1)
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        self._release()
 
     def close(self) -> None:
         """Ask the worker to exit by closing its input, then make sure it is gone."""
         if self.dead:
             return
-        fd, self._write_fd = self._write_fd, -1
-        with contextlib.suppress(OSError):
-            os.close(fd)
+        self._resources.close_fd(1)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=0.5)
         self.kill()

@@ -351,3 +351,21 @@ def test_a_closed_session_gives_its_worker_back_without_its_state() -> None:
             result = second.run("secret")
             assert result.error is not None and "NameError" in result.error.message
         assert box.run("secret").error is not None
+
+
+def test_a_forgotten_sandbox_leaves_no_process_behind() -> None:
+    import gc
+    import os
+
+    box = Sandbox()
+    session = box.session()
+    assert session.run("1").value == 1
+    assert box.run("2").value == 2
+    pids = [worker.pid for worker in box._pool._idle]
+    assert session._worker is not None
+    pids.append(session._worker.pid)
+    del box, session
+    gc.collect()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
