@@ -59,7 +59,23 @@ CASES: dict[str, dict[str, str]] = {
         "test_syntax.py": "def test_broken(:\n    pass\n",
         "test_fine.py": "def test_fine():\n    pass\n",
     },
+    "broken_config": {
+        "ok.py": "x = 1\n",
+        "pyproject.toml": '[tool.ruff]\nline-length = "x"\n',
+    },
 }
+
+
+def _many_module(number: int) -> str:
+    """A module with three type errors and several lint violations (the 'many' case)."""
+    return (
+        f"import os\nimport sys\n\n\ndef convert_{number}(x: int) -> str:\n    return x\n\n\n"
+        f"def collect_{number}(items=[]):\n    if items == None:\n        return 1 + 'a'\n"
+        f"    return undefined_{number}\n"
+    )
+
+
+CASES["many"] = {f"pkg/module_{number:02d}.py": _many_module(number) for number in range(12)}
 
 
 def build(name: str) -> Path:
@@ -107,12 +123,22 @@ def main() -> int:
     shutil.rmtree(ROOT, ignore_errors=True)
     ROOT.mkdir(parents=True)
     folders = {
-        name: build(name) for name in ("shop", "clean", "unicode", "syntax", "mix", "collect")
+        name: build(name)
+        for name in (
+            "shop",
+            "clean",
+            "unicode",
+            "syntax",
+            "mix",
+            "collect",
+            "many",
+            "broken_config",
+        )
     }
     plans: dict[str, list[tuple[str, str, list[str]]]] = {
         "ty": [
             (case, case, ["check", "--output-format", "gitlab", "--no-progress", "."])
-            for case in ("shop", "clean", "unicode", "syntax")
+            for case in ("shop", "clean", "unicode", "syntax", "many")
         ]
         + [("tool_error", "clean", ["check", "--output-format", "gitlab", "no_such_dir"])],
         "ruff": [
@@ -121,15 +147,16 @@ def main() -> int:
                 case,
                 ["check", "--no-cache", "--output-format", "json", "--select", RUFF_SELECT, "."],
             )
-            for case in ("shop", "clean", "unicode", "syntax")
+            for case in ("shop", "clean", "unicode", "syntax", "many")
         ]
         + [
             ("tool_error", "clean", ["check", "--output-format", "json", "--select", "XYZ999", "."])
         ],
         "ruff_format": [
             (case, case, ["format", "--no-cache", "--check", "--diff", "."])
-            for case in ("shop", "clean", "unicode", "syntax")
-        ],
+            for case in ("shop", "clean", "unicode", "syntax", "many")
+        ]
+        + [("tool_error", "broken_config", ["format", "--no-cache", "--check", "--diff", "."])],
         "pytest": [
             (
                 case,

@@ -17,7 +17,10 @@ from bridges import tool_version
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-@pytest.mark.parametrize(("folder", "tool"), [("ty", "ty"), ("ruff", "ruff"), ("pytest", "pytest")])
+@pytest.mark.parametrize(
+    ("folder", "tool"),
+    [("ty", "ty"), ("ruff", "ruff"), ("ruff_format", "ruff"), ("pytest", "pytest")],
+)
 def test_fixtures_match_the_installed_tool(folder: str, tool: str) -> None:
     manifest = json.loads((FIXTURES / folder / "MANIFEST.json").read_text(encoding="utf-8"))
     assert manifest["tool"] == tool

@@ -42,6 +42,20 @@ def test_many_findings_with_relative_paths_and_safe_fixes() -> None:
     assert result.violations[1].message == "`os` imported but unused"
 
 
+def test_many_findings_in_many_files() -> None:
+    result = lint("many")
+    assert (result.violation_count, result.fixable_count) == (60, 24)
+    assert {v.file for v in result.violations} == {f"pkg/module_{n:02d}.py" for n in range(12)}
+    first = [(v.line, v.column, v.code, v.fixable) for v in result.violations[:5]]
+    assert first == [
+        (1, 8, "F401", True),
+        (2, 8, "F401", True),
+        (9, 21, "B006", False),
+        (10, 17, "E711", False),
+        (12, 12, "F821", False),
+    ]
+
+
 def test_unicode_paths() -> None:
     result = lint("unicode")
     assert [(v.file, v.code) for v in result.violations] == [("café/données.py", "F401")]
@@ -99,6 +113,21 @@ def test_format_changes_with_diffs() -> None:
     assert [f.file for f in result.files] == ["shop/inventory.py"]
     assert "+        self.stock: dict[str, int] = {}" in result.files[0].diff
     assert result.files_checked == result.changed_count + 17
+
+
+def test_format_many_files() -> None:
+    result = fmt("many")
+    assert (result.changed_count, result.files_checked, len(result.files)) == (12, 12, 12)
+    assert [f.file for f in result.files] == [f"pkg/module_{n:02d}.py" for n in range(12)]
+    assert all('+        return 1 + "a"' in f.diff for f in result.files)
+
+
+def test_format_the_tools_own_error_output_is_not_a_report() -> None:
+    run = captured("ruff_format", "tool_error")
+    assert run.returncode == 2
+    with pytest.raises(ParseError, match=r"ruff \(ruff 0\.17\.6\)") as caught:
+        fmt("tool_error")
+    assert "expected i64" in caught.value.fragment
 
 
 def test_format_unicode_paths() -> None:

@@ -36,6 +36,16 @@ def test_many_findings_in_the_shop() -> None:
     assert not first.message.startswith("invalid-explicit-return")
 
 
+def test_many_findings_in_many_files() -> None:
+    result = parse("many")
+    assert (result.error_count, result.warning_count, len(result.errors)) == (36, 0, 36)
+    assert {d.file for d in result.errors} == {f"pkg/module_{n:02d}.py" for n in range(12)}
+    codes = [d.code for d in result.errors if d.file == "pkg/module_07.py"]
+    assert codes == ["invalid-explicit-return", "unsupported-operator", "unresolved-reference"]
+    assert [(d.line, d.column) for d in result.errors[:3]] == [(6, 12), (11, 16), (12, 12)]
+    assert result.errors == sorted(result.errors, key=lambda d: (d.file, d.line, d.column))
+
+
 def test_unicode_paths() -> None:
     result = parse("unicode")
     assert [d.file for d in result.errors] == ["café/données.py"]
