@@ -1,7 +1,7 @@
 """The sandbox REPL for people: the model's view of the workspace, typed by a human.
 
 Snippets run in one sandbox session with the workspace's bridges, exactly as the model's would
-(same policy, limits and pre-run check). ``Repl.handle(text)`` does the work and returns what to
+(same policy, limits and pre-run check; a refused snippet shows the very text the model reads). ``Repl.handle(text)`` does the work and returns what to
 print, so the behaviour is testable without a terminal; ``run_repl`` wraps it in prompt_toolkit
 (multi-line input, persistent history, completion of bridge names, keyword arguments, result
 fields and ``:commands``).
@@ -29,7 +29,8 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from runtime._loop import _bound_names
-from sandbox import HostFunction, Sandbox, as_host_function, render_stub
+from runtime.template import outcome_from_precheck
+from sandbox import HostFunction, Prechecker, Sandbox, as_host_function, render_stub
 
 __all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_repl"]
 
@@ -91,6 +92,13 @@ def _element(annotation: Any) -> Any:
     )
 
 
+def _summary(docstring: str) -> str:
+    """The first sentence of a docstring's first paragraph, on one line (for ``:bridges``)."""
+    paragraph = " ".join(docstring.strip().split("\n\n", 1)[0].split())
+    sentence, end, _ = paragraph.partition(". ")
+    return sentence + ("." if end else "")
+
+
 class Repl:
     """One REPL session: a sandbox session plus the names and result types it has seen."""
 
@@ -109,6 +117,7 @@ class Repl:
         self.names: dict[str, Any] = {}
         """Names bound by snippets; the value is the result type when it came from a bridge."""
         self._ask = ask
+        self._checker = Prechecker(functions)
 
     def close(self) -> None:
         self.session.close()
@@ -141,8 +150,9 @@ class Repl:
                 if function is None:
                     return Text(f"no bridge named {argument!r}; ':bridges' lists them", "red")
                 return Syntax(render_stub(function), "python", theme="ansi_dark")
+            width = max((len(name) for name in self.functions), default=0)
             lines = [
-                f"{name:<22} {(f.docstring.strip().splitlines() or [''])[0]}"
+                f"{name:<{width}}  {_summary(f.docstring)}"
                 for name, f in sorted(self.functions.items())
             ]
             return Text("\n".join(lines) or "no bridges in this session")
@@ -163,6 +173,9 @@ class Repl:
         return Text(f"unknown command {command}; :help lists the commands", "red")
 
     def _run(self, source: str) -> RenderableType:
+        issues = self._checker.check(source, known_names=self.names)
+        if issues:  # refused exactly as the agent loop refuses it, with the same text
+            return Text(outcome_from_precheck(issues).error or "", "red")
         result = self.session.run(source)
         self._learn(source)
         parts: list[RenderableType] = []
@@ -211,8 +224,11 @@ class Repl:
         skipped: list[str] = []
         for name in sorted(self.names):
             probe = self.session.run(name)
+            if not probe.ok:  # bound by a snippet that failed before binding it: not a name
+                del self.names[name]
+                continue
             value = probe.value
-            if probe.ok and isinstance(value, _PLAIN) and self._plain_in_session(name):
+            if isinstance(value, _PLAIN) and self._plain_in_session(name):
                 saved[name] = value
             else:
                 skipped.append(name)

@@ -69,6 +69,48 @@ def test_save_reset_load(repl: Repl, tmp_path: Path) -> None:
     assert text_of(repl.handle("items[1]")) == "'two'\n"
 
 
+def test_the_pre_run_check_refuses_with_the_text_the_model_reads(repl: Repl) -> None:
+    from runtime.template import outcome_from_precheck
+    from sandbox import precheck
+
+    source = 'bad = typecheck(pth="src")'
+    issues = precheck(source, [HostFunction.from_callable(typecheck)])
+    shown = text_of(repl.handle(source))
+    assert shown.startswith("the snippet was not run; fix these first:")
+    assert shown == (outcome_from_precheck(issues).error or "") + "\n"
+    assert "NameError" in text_of(repl.handle("bad"))  # it did not run
+
+
+def test_save_leaves_out_names_a_failed_snippet_never_bound(repl: Repl, tmp_path: Path) -> None:
+    repl.handle("kept = 1\nlost = 1 / 0")
+    saved = tmp_path / "session.json"
+    message = text_of(repl.handle(f":save {saved}"))
+    names = json.loads(saved.read_text())["names"]
+    assert names["kept"] == 1
+    assert "lost" not in names and "lost" not in message
+    assert "lost" not in [n for n, _ in ReplCompleter(repl).suggest("los")]
+
+
+def test_bridges_lists_each_first_sentence_whole() -> None:
+    def check_routes(*, path: str) -> int:
+        """Check route patterns of @router.get('/...'): leading '/',
+        no trailing slash. Second sentence is left out.
+
+        Details that :bridges NAME shows.
+        """
+        return 0
+
+    session = Repl([HostFunction.from_callable(check_routes)])
+    try:
+        shown = text_of(session.handle(":bridges"))
+    finally:
+        session.close()
+    assert shown == (
+        "check_routes  Check route patterns of @router.get('/...'): leading '/', no trailing "
+        "slash.\n"
+    )
+
+
 def test_load_rejects_bad_files(repl: Repl, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"names": {"__class__": 1}}')
