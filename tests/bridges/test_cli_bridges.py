@@ -1,8 +1,10 @@
 """``punie bridges`` prints the stubs the model sees; the core stubs are pinned in a snapshot.
 
-The snapshot ``tests/fixtures/stubs.txt`` holds the stubs of the core bridges (the other
-families pin their own). After a deliberate change to a core bridge's docstring, arguments or
-result contract, rewrite it with ``PUNIE_UPDATE_STUBS=1 uv run pytest tests/bridges/test_cli_bridges.py``.
+The snapshot ``tests/fixtures/stubs.txt`` holds the stubs of the core bridges;
+``stubs_cst.txt`` and ``stubs_validators.txt`` those of the LibCST and validator families (the
+navigation family pins its own in ``tests/lsp``). After a deliberate change to a bridge's
+docstring, arguments or result contract, rewrite them with
+``PUNIE_UPDATE_STUBS=1 uv run pytest tests/bridges/test_cli_bridges.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bridges import BridgeContext, default_bridges
+from bridges import Bridge, BridgeContext, cst, default_bridges, validators
 from bridges._core import CORE_BRIDGES
 from runtime.cli import main
 from sandbox import render_stubs
@@ -23,17 +25,29 @@ from sandbox import render_stubs
 SNAPSHOT = Path(__file__).resolve().parents[1] / "fixtures" / "stubs.txt"
 
 
-def core_stubs(workspace: Path) -> str:
+def stubs_of(records: tuple[Bridge, ...], workspace: Path) -> str:
     context = BridgeContext(workspace=workspace.resolve(), allow_write=True)
-    return render_stubs([record.bind(context) for record in CORE_BRIDGES])
+    return render_stubs([record.bind(context) for record in records])
 
 
-def test_core_stubs_match_the_snapshot(tmp_path: Path) -> None:
-    text = core_stubs(tmp_path)
+@pytest.mark.parametrize(
+    ("records", "snapshot"),
+    [
+        (CORE_BRIDGES, SNAPSHOT),
+        (cst.BRIDGES, SNAPSHOT.with_name("stubs_cst.txt")),
+        (validators.BRIDGES, SNAPSHOT.with_name("stubs_validators.txt")),
+    ],
+    ids=["core", "cst", "validators"],
+)
+def test_stubs_match_the_snapshot(
+    records: tuple[Bridge, ...], snapshot: Path, tmp_path: Path
+) -> None:
+    text = stubs_of(records, tmp_path)
     if os.environ.get("PUNIE_UPDATE_STUBS") == "1":
-        SNAPSHOT.write_text(text, encoding="utf-8")
-    assert SNAPSHOT.read_text(encoding="utf-8") == text, (
-        "the core bridge stubs changed; if deliberate, rewrite tests/fixtures/stubs.txt with "
+        snapshot.write_text(text, encoding="utf-8")
+    assert snapshot.exists(), f"no snapshot {snapshot.name}; run with PUNIE_UPDATE_STUBS=1"
+    assert snapshot.read_text(encoding="utf-8") == text, (
+        f"the bridge stubs changed; if deliberate, rewrite tests/fixtures/{snapshot.name} with "
         "PUNIE_UPDATE_STUBS=1"
     )
 
