@@ -48,13 +48,23 @@ def outside(workspace: Path, files: Iterable[str]) -> set[str]:
 
     A tool run on a folder follows a file symlink that leads out of the workspace; what it
     reports about that file (diagnostics quote code, diffs show it whole) must not reach the
-    model, and a writing run must not touch it.
+    model, and a writing run must not touch it. Each folder is resolved once; a file is resolved
+    only when it is itself a symlink (a large report names hundreds of files).
     """
     root = str(workspace)
     prefix = root.rstrip(os.sep) + os.sep
+
+    def escapes(path: str) -> bool:
+        real = os.path.realpath(path)
+        return real != root and not real.startswith(prefix)
+
+    folders: dict[str, bool] = {}
     found: set[str] = set()
     for file in set(files):
-        real = os.path.realpath(os.path.join(root, file))
-        if real != root and not real.startswith(prefix):
+        full = os.path.join(root, file)
+        folder = os.path.dirname(full)
+        if folder not in folders:
+            folders[folder] = escapes(folder)
+        if folders[folder] or (os.path.islink(full) and escapes(full)):
             found.add(file)
     return found

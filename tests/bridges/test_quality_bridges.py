@@ -101,10 +101,12 @@ def test_files_behind_symlinks_leading_out_are_neither_shown_nor_written(
     (shop_workspace / "shop" / "linked.py").symlink_to(secret)
     (outside / "broken.py").write_text("def g(:\n")
     (shop_workspace / "broken_link.py").symlink_to(outside / "broken.py")
+    (shop_workspace / "vendor").symlink_to(outside, target_is_directory=True)
     for name in ("typecheck", "ruff_check", "ruff_format"):
         result = call(shop_workspace, name)
         text = result.model_dump_json()
         assert "linked.py" not in text and "broken_link.py" not in text, name
+        assert "vendor" not in text and "def g" not in text, name
         assert "hunter2" not in text, name
     typecheck = call(shop_workspace, "typecheck")
     assert typecheck.error_count == sum(e.severity == "error" for e in typecheck.errors) > 0
