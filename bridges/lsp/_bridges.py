@@ -27,7 +27,7 @@ from bridges.lsp._convert import (
     locations,
     outline_of,
 )
-from bridges.lsp._positions import Target, find_target, to_server
+from bridges.lsp._positions import Outline, Target, find_target, to_server
 from bridges.lsp._session import LanguageServerSession, session_for
 from parsers.contracts.lsp import (
     DefinitionResult,
@@ -141,27 +141,28 @@ def _identifier(path: Path) -> types.TextDocumentIdentifier:
 
 
 _OUTLINE_LIMIT = 500
-_outlines: dict[tuple[str, str], tuple[str, list[SymbolInfo]]] = {}
-"""(path, encoding) -> (text, outline): an outline depends only on the file's text."""
+_outlines: dict[tuple[str, str], tuple[str, list[SymbolInfo], list[Outline]]] = {}
+"""(path, encoding) -> (text, symbols, qualified names): an outline depends only on the text."""
 
 
 def _outline(
     session: LanguageServerSession, path: Path, text: str, lines: SourceLines, *, cached: bool
-) -> list[SymbolInfo]:
+) -> tuple[list[SymbolInfo], list[Outline]]:
     key = (str(path), lines.encoding)
     known = _outlines.get(key)
     if cached and known is not None and known[0] == text:
-        return known[1]
+        return known[1], known[2]
     found = session.request(
         types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
         types.DocumentSymbolParams(text_document=_identifier(path)),
         documents={path: text},
     )
     symbols = flatten_symbols(found, lines, uri=path.as_uri())
+    outline = outline_of(symbols)
     if len(_outlines) >= _OUTLINE_LIMIT:
         _outlines.clear()
-    _outlines[key] = (text, symbols)
-    return symbols
+    _outlines[key] = (text, symbols, outline)
+    return symbols, outline
 
 
 def _position(
@@ -172,7 +173,7 @@ def _position(
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
     needs_outline = arguments.symbol is not None and arguments.line is None
-    outline = outline_of(_outline(session, path, text, lines, cached=True)) if needs_outline else []
+    outline = _outline(session, path, text, lines, cached=True)[1] if needs_outline else []
     if arguments.column is not None and arguments.line is None:
         raise BridgeArgumentError("column= needs line= too; or pass only symbol='Name'")
     target = find_target(
@@ -256,7 +257,7 @@ def document_symbols(
     session = _session(context)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
-    symbols = _outline(session, path, text, lines, cached=False)
+    symbols, _ = _outline(session, path, text, lines, cached=False)
     return DocumentSymbolsResult(
         file=lines.display(path.as_uri()), symbols=symbols, count=len(symbols)
     )

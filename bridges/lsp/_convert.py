@@ -72,7 +72,7 @@ class SourceLines:
         found = self._files.get(uri)
         if found is not None:
             return found
-        path = path_of(uri)
+        path = Path(unquote(uri[7:])) if uri.startswith("file:///") else path_of(uri)
         if path is None:
             found = []
         else:
@@ -112,14 +112,20 @@ class SourceLines:
         return shown
 
     def location(self, uri: str, span: types.Range) -> SourceLocation:
-        end_column = max(self.column(uri, span.end), 1)
+        lines = self.lines(uri)  # once: a references answer can hold hundreds of locations
+        start, end = span.start, span.end
+        first = lines[start.line] if 0 <= start.line < len(lines) else ""
+        if end.line == start.line:
+            last = first
+        else:
+            last = lines[end.line] if 0 <= end.line < len(lines) else ""
         return SourceLocation(
             file=self.display(uri),
-            line=span.start.line + 1,
-            column=self.column(uri, span.start),
-            end_line=span.end.line + 1,
-            end_column=end_column,
-            context=self.line(uri, span.start.line).strip(),
+            line=start.line + 1,
+            column=from_server(first, start.character, self.encoding),
+            end_line=end.line + 1,
+            end_column=max(from_server(last, end.character, self.encoding), 1),
+            context=first.strip(),
         )
 
 

@@ -109,7 +109,7 @@ def find_target(
 
     Raises ``BridgeArgumentError`` with a message that tells the model what to pass instead.
     """
-    lines = text.splitlines() or [""]
+    lines = (text.splitlines() or [""]) if line is not None else []  # only a line needs them
     symbol = (symbol or "").strip() or None
     if line is not None and not 1 <= line <= len(lines):
         raise BridgeArgumentError(
