@@ -43,6 +43,7 @@ from runtime._events import (
 )
 from runtime._extract import Extraction, extract
 from runtime._results import AgentLimits, AgentResult, BridgeCallRecord, CancelToken, TurnRecord
+from runtime._select import select_host_functions
 from runtime.models import (
     Completion,
     GenerationSettings,
@@ -125,6 +126,7 @@ __all__ = [
     "render_system_prompt",
     "render_tool_call",
     "render_tool_result",
+    "select_host_functions",
     "system_prompt_for",
     "training_record",
 ]

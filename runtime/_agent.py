@@ -25,6 +25,7 @@ from runtime._errors import UsageError
 from runtime._events import Event, Subscriber
 from runtime._loop import RunLoop
 from runtime._results import AgentLimits, AgentResult, CancelToken
+from runtime._select import select_host_functions
 from runtime.models import GenerationSettings, Model, model_from_spec
 from runtime.template import USAGE_RULES, system_prompt_for
 from runtime.traces import TraceRecorder
@@ -38,7 +39,9 @@ class Agent:
 
     ``host_functions`` defaults to the workspace's bridges (``bridges.default_bridges``) when a
     workspace is given, and to none otherwise (the model can then only answer directly).
-    ``sandbox_limits`` is a ``sandbox.Limits`` for every snippet.
+    ``sandbox_limits`` is a ``sandbox.Limits`` for every snippet. ``bridges`` keeps only the host
+    functions with these names or globs (``["typecheck", "git_*"]``): a smaller system prompt for
+    a small model (see ``select_host_functions``).
     """
 
     def __init__(
@@ -54,6 +57,7 @@ class Agent:
         record_traces: bool = True,
         trace_dir: Path | None = None,
         rules: str = USAGE_RULES,
+        bridges: Sequence[str] | None = None,
     ) -> None:
         self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
         if isinstance(model, str):
@@ -71,6 +75,8 @@ class Agent:
                 raise UsageError(f"workspace {self.workspace} is not a folder")
             host_functions = default_bridges(self.workspace, allow_write=allow_write)
         self.host_functions = [as_host_function(f) for f in host_functions or ()]
+        if bridges is not None:
+            self.host_functions = select_host_functions(self.host_functions, bridges)
         self.limits = limits or AgentLimits()
         self.settings = settings or GenerationSettings()
         self.system_prompt = system_prompt_for(self.host_functions, rules=rules)

@@ -11,6 +11,7 @@
     temperature = 0.0
     seed = 0
     allow_write = false
+    bridges = ["typecheck", "ruff_check", "pytest_run", "git_*"]   # default: all of them
 
 ``punie.toml`` wins over ``pyproject.toml`` when both exist; command-line options win over both.
 Unknown keys are an error (a typo should not be silently ignored).
@@ -41,6 +42,8 @@ class PunieConfig(BaseModel):
     temperature: float | None = Field(default=None, ge=0)
     seed: int | None = None
     allow_write: bool = False
+    bridges: list[str] | None = None
+    """Only these bridges (names or globs like ``git_*``): a smaller prompt for small models."""
     source: str | None = None
     """The file the settings came from (filled in by ``load_config``)."""
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["bridge_list", "register"]
 
 
 def register(subparsers: Any) -> None:
@@ -40,9 +40,23 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--allow-write", action="store_true", help="offer bridges that change files"
     )
+    parser.add_argument(
+        "--bridges",
+        type=bridge_list,
+        help="only these bridges, comma-separated names or globs (e.g. typecheck,ruff_check,git_*)"
+        ": a smaller prompt for small models (default: 'bridges' in [tool.punie], else all)",
+    )
     parser.add_argument("--no-trace", action="store_true", help="do not record a trace")
     parser.add_argument("--json", action="store_true", help="print the AgentResult as JSON only")
     parser.set_defaults(handler=run)
+
+
+def bridge_list(text: str) -> list[str]:
+    """``--bridges a,b,git_*`` as a list of names (empty items dropped)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one bridge, e.g. --bridges typecheck")
+    return names
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -103,6 +117,7 @@ def run(arguments: argparse.Namespace) -> int:
             limits=limits,
             settings=settings,
             record_traces=not arguments.no_trace,
+            bridges=arguments.bridges or config.bridges,
         )
     except UsageError as error:
         errors.print(f"[red]error:[/] {error}")

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from runtime.cli._ask import bridge_list
+
 __all__ = ["register"]
 
 
@@ -18,6 +20,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--workspace", type=Path, default=Path("."), help="project root")
     parser.add_argument("--model", help="model spec for :ask (default: [tool.punie] model)")
     parser.add_argument("--allow-write", action="store_true", help="offer writing bridges")
+    parser.add_argument(
+        "--bridges",
+        type=bridge_list,
+        help="only these bridges, comma-separated names or globs (default: [tool.punie], else all)",
+    )
     parser.add_argument("--history", type=Path, help="history file (default: data dir)")
     parser.set_defaults(handler=run)
 
@@ -27,7 +34,14 @@ def run(arguments: argparse.Namespace) -> int:
     from rich.text import Text
 
     from bridges import default_bridges
-    from runtime import Agent, PunieRuntimeError, UsageError, data_dir, load_config
+    from runtime import (
+        Agent,
+        PunieRuntimeError,
+        UsageError,
+        data_dir,
+        load_config,
+        select_host_functions,
+    )
     from runtime._repl import Repl, run_repl
     from runtime.cli._display import TurnPrinter
 
@@ -42,7 +56,14 @@ def run(arguments: argparse.Namespace) -> int:
         Console(stderr=True).print(f"[red]error:[/] {error}")
         return 2
     allow_write = arguments.allow_write or config.allow_write
+    selected = arguments.bridges or config.bridges
     functions = default_bridges(workspace, allow_write=allow_write)
+    try:
+        if selected is not None:
+            functions = select_host_functions(functions, selected)
+    except UsageError as error:
+        Console(stderr=True).print(f"[red]error:[/] {error}")
+        return 2
     spec = arguments.model or config.model
     agents: list[Agent] = []
 
@@ -50,7 +71,9 @@ def run(arguments: argparse.Namespace) -> int:
         if spec is None:
             return Text("no model configured: start with --model SPEC", "red")
         if not agents:
-            agent = Agent(model=spec, workspace=workspace, allow_write=allow_write)
+            agent = Agent(
+                model=spec, workspace=workspace, allow_write=allow_write, bridges=selected
+            )
             agent.subscribe(TurnPrinter(console))
             agents.append(agent)
         try:

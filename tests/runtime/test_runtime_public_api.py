@@ -73,6 +73,7 @@ PINNED = {
     "render_system_prompt",
     "render_tool_call",
     "render_tool_result",
+    "select_host_functions",
 }
 
 
