@@ -45,6 +45,7 @@ def parse_git_status(text: str, *, version: str) -> GitStatus:
         records.pop()
     branch: str | None = None
     commit: str | None = None
+    has_header = False
     changes: list[GitChange] = []
     index = 0
     while index < len(records):
@@ -53,11 +54,14 @@ def parse_git_status(text: str, *, version: str) -> GitStatus:
         if record.startswith("# "):
             key, _, value = record[2:].partition(" ")
             if key == "branch.oid":
+                has_header = True
                 commit = None if value == "(initial)" else value
             elif key == "branch.head":
                 branch = None if value == "(detached)" else value
             continue
         kind, _, rest = record.partition(" ")
+        if kind in ("?", "!") and not rest:
+            raise reader.fail(record, "an untracked or ignored record without a path")
         if kind == "?":
             changes.append(
                 GitChange(path=rest, status="untracked", staged=False, original_path=None)
@@ -96,6 +100,13 @@ def parse_git_status(text: str, *, version: str) -> GitStatus:
                 )
         else:
             raise reader.fail(record, f"unknown status record type {kind!r}")
+    if not has_header:
+        # ``--branch`` always prints this header, even before the first commit: without it the
+        # text is not the output we asked for, and an empty result would claim a clean tree.
+        raise reader.fail(
+            text[:200] or "<empty output>",
+            "no '# branch.oid' header (expected the output of git status --porcelain=v2 --branch)",
+        )
     return GitStatus(branch=branch, commit=commit, clean=not changes, changes=changes)
 
 

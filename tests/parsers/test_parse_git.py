@@ -67,6 +67,9 @@ def test_log() -> None:
     [
         (parse_git_status, "1 M. N... 100644 file.py\0", "wrong fields"),
         (parse_git_status, "X something\0", "unknown status record type 'X'"),
+        (parse_git_status, "", "no '# branch.oid' header"),
+        (parse_git_status, "? a.py\0", "no '# branch.oid' header"),
+        (parse_git_status, "# branch.oid (initial)\0? \0", "without a path"),
         (
             parse_git_status,
             "1 Z. N... 100644 100644 100644 abc abc file.py\0",
