@@ -47,7 +47,15 @@ def _run(namespace: argparse.Namespace) -> int:
     server = create_server()
     if namespace.tcp is not None:
         host, port = namespace.tcp
-        server.start_tcp(host, port)
+        try:
+            server.start_tcp(host, port)
+        except OSError as error:  # port taken, no permission, unknown host
+            print(
+                f"punie lsp: cannot listen on {host}:{port} ({error.strerror or error}); "
+                "choose a free port, or check the host name",
+                file=sys.stderr,
+            )
+            return 1
     else:
         server.start_io()
     return 0

@@ -71,6 +71,28 @@ def test_tcp_address_must_be_host_and_port(capsys: pytest.CaptureFixture[str]) -
     assert "HOST:PORT" in capsys.readouterr().err
 
 
+@pytest.mark.slow
+def test_tcp_port_in_use_or_unknown_host_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for address, words in (
+            (f"127.0.0.1:{port}", "in use"),
+            ("no-such-host.invalid:2087", "check the host name"),
+        ):
+            finished = subprocess.run(
+                [PUNIE, "lsp", "--tcp", address],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert finished.returncode == 1
+            assert f"cannot listen on {address}" in finished.stderr and words in finished.stderr
+            assert "Traceback" not in finished.stderr
+
+
 def _frame(message: dict) -> bytes:
     body = json.dumps(message).encode()
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
