@@ -106,6 +106,27 @@ def test_server_dying_mid_request_is_restarted_and_the_request_retried(tmp_path:
         session.close()
 
 
+def test_server_dying_again_after_the_restart_is_a_typed_crash(tmp_path: Path) -> None:
+    # The marker cannot be written (its folder does not exist), so every server crashes while
+    # answering: restarted once, then the bridge error with the end of the server's stderr.
+    marker = tmp_path / "no-such-folder" / "crashed"
+    session = LanguageServerSession(
+        tmp_path, command=[sys.executable, str(FLAKY), str(marker)], request_timeout_s=10
+    )
+    try:
+        path = tmp_path / "x.py"
+        path.write_text("x = 1\n")
+        with pytest.raises(ToolCrashed, match=r"died twice while answering textDocument/defin"):
+            session.request(types.TEXT_DOCUMENT_DEFINITION, definition_params(path))
+        assert session.restarts == 2
+        # a later call starts a fresh server again (it answers other requests)
+        assert (
+            session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="x")) is None
+        )
+    finally:
+        session.close()
+
+
 def test_silent_server_times_out_with_a_typed_error(tmp_path: Path) -> None:
     session = LanguageServerSession(
         tmp_path,
