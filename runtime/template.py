@@ -165,7 +165,12 @@ def outcome_from_run(result: RunResult) -> SnippetOutcome:
 
 def outcome_from_precheck(issues: Sequence[PrecheckIssue]) -> SnippetOutcome:
     """What the model is shown when the pre-run check refuses a snippet (it did not run)."""
-    lines = [f"line {issue.line}: {issue.message}" for issue in issues]
+    lines = [
+        issue.message
+        if f"line {issue.line}" in issue.message
+        else f"line {issue.line}: {issue.message}"
+        for issue in issues
+    ]  # the sandbox's own messages already name the line; never say it twice
     return SnippetOutcome(
         ok=False, error="the snippet was not run; fix these first:\n" + "\n".join(lines)
     )

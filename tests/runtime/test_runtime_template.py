@@ -147,6 +147,18 @@ def test_outcome_from_the_pre_run_check() -> None:
     )
 
 
+def test_pre_run_check_messages_name_the_line_once() -> None:
+    from runtime_fakes import typecheck
+
+    from sandbox import precheck
+
+    source = 'x = 1\ntypecheck(pth="src")\ndef (:'
+    for snippet in (source.rsplit("\n", 1)[0], source):
+        text = render_tool_result(outcome_from_precheck(precheck(snippet, [typecheck])))
+        assert "line 2: line 2" not in text and "line 3: SyntaxError" not in text
+        assert text.count("line ") == len(text.splitlines()) - 1, text
+
+
 def test_system_prompt_for_host_functions_matches_the_agent() -> None:
     from runtime_fakes import typecheck
 
