@@ -266,9 +266,13 @@ def document_symbols(
 def workspace_symbols(
     context: BridgeContext, arguments: WorkspaceSymbolsArguments
 ) -> WorkspaceSymbolsResult:
+    query = arguments.query.strip()
+    if not query:
+        raise BridgeArgumentError(
+            "query is blank; pass a name or part of one, e.g. workspace_symbols(query='Cart')"
+        )
     session = _session(context)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
-    query = arguments.query.strip()
     found = session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query=query))
     symbols = flatten_symbols(found, lines)
     lowered = query.lower()

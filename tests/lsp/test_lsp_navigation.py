@@ -237,6 +237,11 @@ def test_bad_arguments_are_typed_errors_that_say_what_to_do(
         goto_definition(nav_context, PositionArguments(**arguments))
 
 
+def test_blank_workspace_query_is_a_typed_error(nav_context: BridgeContext) -> None:
+    with pytest.raises(BridgeArgumentError, match="query is blank"):
+        workspace_symbols(nav_context, WorkspaceSymbolsArguments(query="   "))
+
+
 def test_paths_are_confined_to_the_workspace_like_every_bridge(tmp_path: Path) -> None:
     """The navigation bridges resolve plain paths on a fast path; it must refuse what
     resolve_in_workspace refuses (symlinks out, folders, missing files) with the same errors."""
