@@ -127,6 +127,9 @@ def run(arguments: argparse.Namespace) -> int:
             agent.subscribe(TurnPrinter(Console()))
         try:
             result = agent.ask(arguments.question)
+        except UsageError as error:
+            errors.print(f"[red]error:[/] {error}")
+            return 2
         except (PunieRuntimeError, SandboxError) as error:
             errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
             return 1

@@ -126,16 +126,27 @@ def _show(store: Any, console: Any, trace_id: str, raw: bool) -> int:
 
 
 def _export(store: Any, arguments: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from runtime import TraceError, conversation_from_trace
     from runtime.template import training_record
 
     traces = store.select(since=arguments.since, outcome=arguments.outcome)
     lines = []
+    empty = 0
     for trace in traces:
         if arguments.format == "events":
             lines.extend(event.model_dump_json() for event in trace.events)
-        else:
-            lines.append(training_record(conversation_from_trace(trace)))
+            continue
+        messages = conversation_from_trace(trace)
+        if not any(message.role == "assistant" for message in messages):
+            empty += 1  # the model never replied: nothing in it to train on
+            continue
+        lines.append(training_record(messages))
+    if empty:
+        Console(stderr=True).print(
+            f"left out {empty} trace(s) in which the model never replied (nothing to train on)"
+        )
     text = "".join(line + "\n" for line in lines)
     if arguments.output is not None:
         try:

@@ -237,3 +237,28 @@ def test_trace_ids_that_are_paths_are_refused(
 ) -> None:
     assert main(["traces", "show", trace_id]) == 1
     assert "is not a trace id" in capsys.readouterr().err
+
+
+def test_ask_with_an_empty_question_is_a_usage_error(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["ask", "  ", "--model", "scripted:replies.json", "--workspace", str(workspace)]
+    assert main(arguments) == 2
+    assert "the question is empty" in capsys.readouterr().err
+
+
+def test_export_leaves_out_runs_in_which_the_model_never_replied(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runtime_test_support import free_port
+
+    down = f"openai:http://127.0.0.1:{free_port()}/v1"
+    main(["ask", "hi", "--model", down, "--workspace", str(workspace), "--json"])
+    _ask_once(workspace, capsys)
+    assert main(["traces", "export"]) == 0
+    captured = capsys.readouterr()
+    (row,) = [json.loads(line) for line in captured.out.splitlines()]
+    assert row["messages"][-1] == {"role": "assistant", "content": "There is 1 type error."}
+    assert "left out 1 trace(s) in which the model never replied" in captured.err
+    assert main(["traces", "export", "--format", "events", "--outcome", "error"]) == 0
+    assert '"run_finished"' in capsys.readouterr().out
