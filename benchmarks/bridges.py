@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"--report-log={log}",
                 "-q",
                 "--color=no",
+                "--rootdir=.",
+                "--confcutdir=.",
                 ".",
             ]
             rows.append(

@@ -217,7 +217,7 @@ def _confined_format(context: BridgeContext, result: FormatResult) -> FormatResu
 
 
 def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult:
-    _, relative = target(context.workspace, arguments.path)
+    target_path, relative = target(context.workspace, arguments.path)
     with tempfile.TemporaryDirectory(prefix="punie-pytest-") as scratch:
         log = Path(scratch) / "report.jsonl"
         args = [
@@ -229,6 +229,13 @@ def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult
             "-q",
             "--color=no",
         ]
+        # Confined to the workspace: node ids relative to it, no conftest.py from above it, and
+        # no pytest configuration of an enclosing project (pytest searches upwards for both).
+        args += ["--rootdir=.", "--confcutdir=."]
+        if _pytest_config_above(context.workspace, target_path):
+            empty = Path(scratch) / "pytest.ini"
+            empty.write_text("[pytest]\n", encoding="utf-8")
+            args += ["-c", str(empty)]
         if arguments.keyword is not None:
             args += ["-k", arguments.keyword]
         args.append(relative)
@@ -256,6 +263,32 @@ def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult
             "pytest",
             lambda: parse_pytest_reportlog(text, version=version, root=str(context.workspace)),
         )
+
+
+# pytest's own search order for its configuration, with the text that makes a file count.
+_PYTEST_CONFIGS = (
+    ("pytest.ini", ""),
+    (".pytest.ini", ""),
+    ("pyproject.toml", "[tool.pytest"),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
+
+
+def _pytest_config_above(workspace: Path, start: Path) -> bool:
+    """True when pytest, searching upwards from ``start``, would find no configuration inside
+    the workspace (and so might use one of an enclosing project)."""
+    folder = start if start.is_dir() else start.parent
+    while True:
+        for name, marker in _PYTEST_CONFIGS:
+            candidate = folder / name
+            if candidate.is_file() and (
+                not marker or marker in candidate.read_text(encoding="utf-8", errors="replace")
+            ):
+                return False
+        if folder == workspace or workspace not in folder.parents:
+            return True
+        folder = folder.parent
 
 
 def _timeout_message(log: Path, version: str, context: BridgeContext) -> str:

@@ -141,6 +141,27 @@ def test_pytest_run_all(shop_workspace: Path) -> None:
     assert (failed.file, failed.line) == ("tests/test_pricing.py", 19)
 
 
+def test_pytest_run_ignores_configuration_and_conftest_above_the_workspace(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "--an-option-of-the-outer-project"\n'
+    )
+    marker = tmp_path / "outer-conftest-ran"
+    (tmp_path / "conftest.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    workspace = tmp_path / "ws"
+    (workspace / "tests").mkdir(parents=True)
+    (workspace / "tests" / "test_a.py").write_text("def test_ok():\n    assert True\n")
+    result = call(workspace, "pytest_run")
+    assert [(t.name, t.outcome) for t in result.tests] == [("tests/test_a.py::test_ok", "passed")]
+    assert not marker.exists()
+    only = call(workspace, "pytest_run", path="tests/test_a.py")
+    assert [t.name for t in only.tests] == ["tests/test_a.py::test_ok"]
+    # A configuration inside the workspace is still the one pytest uses.
+    (workspace / "tests" / "pytest.ini").write_text("[pytest]\naddopts = -k marked\n")
+    (workspace / "tests" / "test_b.py").write_text("def test_marked():\n    pass\n")
+    own = call(workspace, "pytest_run", path="tests")
+    assert [t.name for t in own.tests] == ["tests/test_b.py::test_marked"]
+
+
 def test_pytest_run_with_keyword_and_path(shop_workspace: Path) -> None:
     result = call(shop_workspace, "pytest_run", path="tests/test_cart.py", keyword="total")
     assert [t.name for t in result.tests] == ["tests/test_cart.py::test_total"]
