@@ -72,18 +72,21 @@ class SourceLines:
         found = self._files.get(uri)
         if found is not None:
             return found
-        path = Path(unquote(uri[7:])) if uri.startswith("file:///") else path_of(uri)
-        if path is None:
+        if uri.startswith("file:///"):  # the usual shape: no need to parse the URI
+            key: str | None = unquote(uri[7:])
+        else:
+            path = path_of(uri)
+            key = None if path is None else str(path)
+        if key is None:
             found = []
         else:
-            key = str(path)
             stamp = self._stamp(key)
             cached = _line_cache.get(key)
             if stamp is not None and cached is not None and cached[0] == stamp:
                 found = cached[1]
             else:
                 try:
-                    found = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    found = Path(key).read_text(encoding="utf-8", errors="replace").splitlines()
                 except OSError:
                     found = []
                 if stamp is not None:
