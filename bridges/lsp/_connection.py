@@ -175,7 +175,8 @@ class Connection:
         for task in self._tasks:
             task.cancel()
         if self.tracker is not None:
-            self.tracker.close()
+            with self.order:  # never while a caller polls (its descriptor could be reused)
+                self.tracker.close()
 
     async def _drain(self, stream: asyncio.StreamReader) -> None:
         while True:
