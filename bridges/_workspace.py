@@ -51,6 +51,11 @@ def resolve_in_workspace(
                 "files that do"
             )
         if kind == "file" and not resolved.is_file():
+            if not resolved.is_dir():
+                raise PathNotFound(
+                    f"path {path!r} is not a regular file (a pipe, socket or device); "
+                    "pass the path of a text file"
+                )
             raise PathNotFound(f"path {path!r} is a folder, not a file; pass a file path")
         if kind == "dir" and not resolved.is_dir():
             raise PathNotFound(f"path {path!r} is a file, not a folder; pass a folder path")

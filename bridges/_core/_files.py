@@ -190,8 +190,9 @@ def _text(path: Path, shown: str) -> str:
 
 
 def _walk(workspace: Path, folder: Path) -> Iterator[Path]:
-    """Files under ``folder`` in sorted order, skipping hidden and cache folders and any
-    symlink that leads outside the workspace."""
+    """Regular files under ``folder`` in sorted order, skipping hidden and cache folders, any
+    symlink that leads outside the workspace, and pipes, sockets and devices (opening a named
+    pipe would block the bridge forever)."""
     root = workspace.resolve()
     for current, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
@@ -203,6 +204,8 @@ def _walk(workspace: Path, folder: Path) -> Iterator[Path]:
                 target = path.resolve()
                 if root not in target.parents or not target.is_file():
                     continue
+            elif not path.is_file():
+                continue
             yield path
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bridge_helpers import call, functions
@@ -88,6 +90,24 @@ def test_grep(shop_workspace: Path) -> None:
     assert [m.file for m in toml.matches] == ["pyproject.toml"]
     capped = call(shop_workspace, "grep", pattern="def ", limit=3)
     assert (capped.match_count, capped.truncated) == (3, True)
+
+
+def test_named_pipes_are_never_opened(shop_workspace: Path) -> None:
+    os.mkfifo(shop_workspace / "shop" / "pipe.py")
+    found: dict[str, Any] = {}
+
+    def search() -> None:  # opening the pipe would block forever: run where a hang shows
+        found["grep"] = call(shop_workspace, "grep", pattern="LOW_STOCK", path="shop")
+        found["list"] = call(shop_workspace, "list_files", path="shop")
+
+    worker = threading.Thread(target=search, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "grep or list_files blocked on a named pipe"
+    assert {m.file for m in found["grep"].matches} == {"shop/inventory.py"}
+    assert "shop/pipe.py" not in found["list"].files
+    with pytest.raises(PathNotFound, match="not a regular file"):
+        call(shop_workspace, "read_file", path="shop/pipe.py")
 
 
 def test_grep_refuses_a_bad_pattern(shop_workspace: Path) -> None:
