@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import codeop
 import json
+import keyword
 import re
 import types
 import typing
@@ -251,9 +252,16 @@ class Repl:
                 raise TypeError("names must be an object")
         except (OSError, ValueError, KeyError, TypeError) as error:
             return Text(f"cannot load {path}: {error}", "red")
-        bad = [name for name in names if not _NAME.match(name)]
+        bad = [name for name in names if not _NAME.match(name) or keyword.iskeyword(name)]
         if bad:
             return Text(f"cannot load {path}: invalid names {bad}", "red")
+        shadowing = sorted(set(names) & set(self.functions))
+        if shadowing:
+            return Text(
+                f"cannot load {path}: {', '.join(shadowing)} would hide the bridge(s) of that "
+                "name; rename them in the file",
+                "red",
+            )
         source = "\n".join(f"{name} = {value!r}" for name, value in names.items())
         result = self.session.run(source) if source else None
         if result is not None and not result.ok:

@@ -116,6 +116,11 @@ def test_load_rejects_bad_files(repl: Repl, tmp_path: Path) -> None:
     bad.write_text('{"names": {"__class__": 1}}')
     assert "invalid names" in text_of(repl.handle(f":load {bad}"))
     assert "cannot load" in text_of(repl.handle(f":load {tmp_path / 'missing.json'}"))
+    bad.write_text('{"names": {"class": 1}}')
+    assert "['class']" in text_of(repl.handle(f":load {bad}"))
+    bad.write_text('{"names": {"typecheck": 1}}')
+    assert "would hide the bridge" in text_of(repl.handle(f":load {bad}"))
+    assert "Report" in text_of(repl.handle('typecheck(path="a")'))  # still the bridge
 
 
 def test_completion_of_bridges_arguments_fields_and_commands(repl: Repl) -> None:
