@@ -132,6 +132,8 @@ def run(arguments: argparse.Namespace) -> int:
             return 2
         except (PunieRuntimeError, SandboxError) as error:
             errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
+            for note in getattr(error, "__notes__", ()):  # the trace id of the failed run
+                errors.print(f"  {note} ('punie traces show' has the run up to the failure)")
             return 1
         except KeyboardInterrupt:
             errors.print("[yellow]cancelled[/]")

@@ -106,7 +106,12 @@ def test_ask_with_a_server_that_is_down_fails_cleanly(
 
     spec = f"openai:http://127.0.0.1:{free_port()}/v1"
     assert main(["ask", "hi", "--model", spec, "--workspace", str(workspace), "--json"]) == 1
-    assert "ModelUnavailableError" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "ModelUnavailableError" in captured.err
+    assert captured.out == ""
+    trace_id = captured.err.split("punie trace id: ")[1].split()[0]
+    assert main(["traces", "show", trace_id]) == 0
+    assert "run ended: error" in capsys.readouterr().out
 
 
 def test_config_files(tmp_path: Path) -> None:
