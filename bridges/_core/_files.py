@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import Field
 
 from bridges._core._common import Arguments
+from bridges._core._search import search_lines
 from bridges._errors import BridgeArgumentError, PathOutsideWorkspace, WritingNotAllowed
 from bridges._record import BridgeContext
 from bridges._workspace import relative_path, resolve_in_workspace
@@ -118,26 +119,30 @@ def grep(context: BridgeContext, arguments: GrepArguments) -> GrepResult:
         ) from None
     start = resolve_in_workspace(context.workspace, arguments.path)
     candidates = [start] if start.is_file() else _walk(context.workspace, start)
-    matches: list[GrepMatch] = []
-    truncated = False
+    files: list[Path] = []
+    shown: list[str] = []
     for path in candidates:
-        shown = relative_path(context.workspace, path)
-        if start.is_dir() and not _matches(shown, arguments.glob):
+        relative = relative_path(context.workspace, path)
+        if start.is_dir() and not _matches(relative, arguments.glob):
             continue
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 continue
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
+        except OSError:
             continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            if regex.search(line):
-                if len(matches) >= arguments.limit:
-                    truncated = True
-                    break
-                matches.append(GrepMatch(file=shown, line=number, text=line))
-        if truncated:
-            break
+        files.append(path)
+        shown.append(relative)
+    found, truncated = search_lines(
+        files,
+        pattern=arguments.pattern,
+        flags=regex.flags,
+        limit=arguments.limit,
+        cwd=context.workspace,
+        timeout_s=context.timeout_s,
+    )
+    matches = [
+        GrepMatch(file=shown[index], line=number, text=text) for index, number, text in found
+    ]
     return GrepResult(
         pattern=arguments.pattern,
         match_count=len(matches),

@@ -184,6 +184,8 @@ GREP = Bridge(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
         "BridgeArgumentError: the pattern is not a valid regular expression",
+        "ToolTimeout: the search ran past the time limit (a pattern with repeats is matched in "
+        "a child process, so one that backtracks without end is stopped, not the host)",
         "validation error: empty pattern, limit outside 1..2000",
     ),
 )

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from bridge_helpers import call, functions
 
-from bridges import BridgeArgumentError, PathNotFound, PathOutsideWorkspace, WritingNotAllowed
+from bridges import (
+    BridgeArgumentError,
+    PathNotFound,
+    PathOutsideWorkspace,
+    ToolTimeout,
+    WritingNotAllowed,
+)
 
 
 def test_read_a_whole_file(shop_workspace: Path) -> None:
@@ -108,6 +114,34 @@ def test_named_pipes_are_never_opened(shop_workspace: Path) -> None:
     assert "shop/pipe.py" not in found["list"].files
     with pytest.raises(PathNotFound, match="not a regular file"):
         call(shop_workspace, "read_file", path="shop/pipe.py")
+
+
+def test_a_pattern_that_backtracks_without_end_is_stopped(shop_workspace: Path) -> None:
+    (shop_workspace / "shop" / "long.py").write_text("x = '" + "a" * 40 + "!'\n")
+    grep = functions(shop_workspace, timeout_s=2)["grep"].function
+    outcome: dict[str, BaseException] = {}
+
+    def search() -> None:  # in-process matching would hold the GIL for hours: watch for a hang
+        try:
+            grep(pattern="(a+)+$", path="shop")
+        except BaseException as error:
+            outcome["error"] = error
+
+    worker = threading.Thread(target=search, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "grep kept matching past its time limit"
+    error = outcome["error"]
+    assert isinstance(error, ToolTimeout)
+    assert "may backtrack" in str(error) and "(a+)+$" in str(error)
+    assert [m.line for m in grep(pattern="a{40}", path="shop").matches] == [1]
+    # Patterns with repeats run in a child process, plain ones in the host: same answers.
+    child = grep(pattern="def +total", path="shop")
+    here = grep(pattern="def total", path="shop")
+    assert child.matches == here.matches and child.match_count > 0
+    capped = grep(pattern="de+f", path="shop", limit=2)
+    assert (capped.match_count, capped.truncated) == (2, True)
+    assert capped.matches == grep(pattern="def", path="shop", limit=2).matches
 
 
 def test_grep_refuses_a_bad_pattern(shop_workspace: Path) -> None:
