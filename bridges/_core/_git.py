@@ -127,7 +127,7 @@ def _git(context: BridgeContext, args: list[str]) -> ToolRun:
     try:
         return run_tool(
             "git",
-            ["-c", "core.quotepath=off", "-c", "color.ui=never", *args],
+            ["--literal-pathspecs", "-c", "core.quotepath=off", "-c", "color.ui=never", *args],
             cwd=context.workspace,
             timeout_s=context.timeout_s,
             ok_returncodes=(0,),

@@ -105,3 +105,10 @@ def test_a_workspace_inside_a_larger_repository_sees_only_itself(tmp_path: Path)
     assert [(f.path) for f in call(workspace, "git_diff", path="a.py").files] == ["a.py"]
     log = call(workspace, "git_log")
     assert [c.subject for c in log.commits] == ["inside"]
+
+
+def test_paths_are_literal_not_git_pathspec_magic(tmp_path: Path) -> None:
+    workspace = nested_workspace(tmp_path)
+    for path in (":/", ":(top)", "*"):
+        assert call(workspace, "git_log", path=path).commits == [], path
+        assert call(workspace, "git_diff", path=path).files == [], path
