@@ -38,14 +38,21 @@ def resolve_in_workspace(
             f"path {path!r} contains '..'; bridges only see the workspace, so pass a path "
             "relative to its root without '..'"
         )
-    resolved = (root / text).resolve()
+    try:
+        resolved = (root / text).resolve()
+        exists = resolved.exists()
+    except OSError as error:  # a name too long for the file system, a loop of symlinks
+        raise PathNotFound(
+            f"path {_short(path)} cannot be used ({error.strerror or error}); pass the path of an "
+            "existing file or folder, e.g. from list_files()"
+        ) from None
     if resolved != root and root not in resolved.parents:
         raise PathOutsideWorkspace(
             f"path {path!r} is a symlink (or goes through one) that leads outside the workspace; "
             "only files inside the workspace can be used"
         )
     if must_exist:
-        if not resolved.exists():
+        if not exists:
             raise PathNotFound(
                 f"path {path!r} does not exist in the workspace; call list_files() to see the "
                 "files that do"
@@ -60,6 +67,10 @@ def resolve_in_workspace(
         if kind == "dir" and not resolved.is_dir():
             raise PathNotFound(f"path {path!r} is a file, not a folder; pass a folder path")
     return resolved
+
+
+def _short(path: str) -> str:
+    return repr(path) if len(path) <= 120 else repr(path[:100]) + f"... ({len(path)} characters)"
 
 
 def relative_path(workspace: Path, path: Path | str) -> str:

@@ -166,9 +166,20 @@ def write_file(context: BridgeContext, arguments: WriteArguments) -> WriteResult
     if resolved.is_dir():
         raise BridgeArgumentError(f"path {arguments.path!r} is a folder; pass a file path")
     created = not resolved.exists()
+    if not created and not resolved.is_file():
+        raise BridgeArgumentError(
+            f"path {arguments.path!r} is not a regular file (a pipe, socket or device); "
+            "pass the path of a text file"
+        )
+    try:
+        data = arguments.content.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BridgeArgumentError(
+            f"content has a character that cannot be written as UTF-8 at position {error.start} "
+            "(a lone surrogate); write plain text"
+        ) from None
     old = "" if created else _text(resolved, shown)
     resolved.parent.mkdir(parents=True, exist_ok=True)
-    data = arguments.content.encode("utf-8")
     resolved.write_bytes(data)
     diff = "".join(
         difflib.unified_diff(

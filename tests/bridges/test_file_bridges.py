@@ -180,6 +180,31 @@ def test_write_file_refusals(shop_workspace: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "evil.py").exists()
 
 
+def test_write_file_refuses_what_it_cannot_write(shop_workspace: Path) -> None:
+    with pytest.raises(BridgeArgumentError, match="lone surrogate"):
+        call(shop_workspace, "write_file", allow_write=True, path="new/z.py", content="x\udcff")
+    assert not (shop_workspace / "new").exists()
+    os.mkfifo(shop_workspace / "pipe.py")
+    with pytest.raises(BridgeArgumentError, match="not a regular file"):
+        call(shop_workspace, "write_file", allow_write=True, path="pipe.py", content="x = 1\n")
+
+
+def test_a_path_the_file_system_cannot_take_is_a_bridge_error(shop_workspace: Path) -> None:
+    long = "a" * 300
+    for name, arguments in [
+        ("read_file", {"path": long}),
+        ("list_files", {"path": long}),
+        ("grep", {"pattern": "x", "path": long}),
+        ("typecheck", {"path": f"shop/{long}.py"}),
+        ("cst_find_pattern", {"pattern": "name:x", "path": long}),
+        ("validate_component", {"path": long}),
+    ]:
+        with pytest.raises(PathNotFound, match=r"cannot be used \(File name too long\)"):
+            call(shop_workspace, name, **arguments)
+    with pytest.raises(PathNotFound, match="300 characters"):
+        call(shop_workspace, "write_file", allow_write=True, path=long, content="x")
+
+
 def test_write_file_bound_read_only_still_refuses(shop_workspace: Path) -> None:
     """Even if a read-only context is bound by hand, the implementation refuses to write."""
     from bridges import BridgeContext, registry
