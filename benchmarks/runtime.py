@@ -9,7 +9,8 @@ Debian's libopenblas0-pthread is installed, offline, with MLX's compile cache of
    divided by the number of turns. Also shown with the sandbox round trip of a trivial snippet
    included. Target: median <= 5 ms.
 2. The tiny random qwen3 model (hidden 64, 2 layers) through ``MLXModel``: generation tokens/s
-   and prompt tokens/s for a real-size system prompt.
+   and prompt tokens/s for a real-size system prompt, and the time to the first token with all
+   bridges in the prompt against a three-bridge selection (``--bridges``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 __all__ = ["main"]
+
+SELECTED = ("typecheck", "ruff_check", "pytest_run")
+"""A small bridge selection (``--bridges``) to compare the prompt cost with."""
 
 
 def _reexec_with_environment() -> None:
@@ -101,7 +105,14 @@ def loop_overhead(workspace: Path, *, runs: int = 30, turns: int = 5) -> None:
 
 def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
     from bridges import default_bridges
-    from runtime import GenerationSettings, MLXModel, build_tiny_model, render_conversation
+    from runtime import (
+        GenerationSettings,
+        MLXModel,
+        build_tiny_model,
+        render_conversation,
+        select_host_functions,
+        system_prompt_for,
+    )
     from runtime.template import render_system_prompt
     from sandbox import render_stubs
 
@@ -114,8 +125,9 @@ def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
         short = render_conversation(
             system="You are punie.", question="How many type errors?", steps=[]
         )
+        functions = default_bridges(workspace)
         full = render_conversation(
-            system=render_system_prompt(render_stubs(default_bridges(workspace))),
+            system=render_system_prompt(render_stubs(functions)),
             question="How many type errors?",
             steps=[],
         )
@@ -128,11 +140,24 @@ def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
             generation.append(completion.completion_tokens / (time.perf_counter() - started))
         prompt: list[float] = []
         tokens = 0
+        first_token: dict[str, list[float]] = {"all": [], "selected": []}
+        selected = render_conversation(
+            system=system_prompt_for(select_host_functions(functions, SELECTED)),
+            question="How many type errors?",
+            steps=[],
+        )
+        selected_tokens = 0
         for _ in range(3):
             started = time.perf_counter()
             completion = model.complete(full, GenerationSettings(max_tokens=1, stop=()))
-            prompt.append(completion.prompt_tokens / (time.perf_counter() - started))
+            elapsed = time.perf_counter() - started
+            prompt.append(completion.prompt_tokens / elapsed)
+            first_token["all"].append(elapsed)
             tokens = completion.prompt_tokens
+            started = time.perf_counter()
+            completion = model.complete(selected, GenerationSettings(max_tokens=1, stop=()))
+            first_token["selected"].append(time.perf_counter() - started)
+            selected_tokens = completion.prompt_tokens
     blas = "OpenBLAS" if os.environ.get("LD_PRELOAD") == OPENBLAS else "reference BLAS"
     print(f"tiny model (qwen3, hidden 64, 2 layers; built in {built:.1f} s; CPU, {blas}):")
     print(
@@ -141,6 +166,11 @@ def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
     print(
         f"  prompt with all bridge stubs ({tokens} tokens): median "
         f"{statistics.median(prompt):.0f} tokens/s (3 runs)"
+    )
+    print(
+        f"  first token, all {len(functions)} bridges ({tokens} prompt tokens): median "
+        f"{statistics.median(first_token['all']):.2f} s; --bridges {','.join(SELECTED)} "
+        f"({selected_tokens} tokens): {statistics.median(first_token['selected']):.2f} s"
     )
 
 
