@@ -191,14 +191,15 @@ def test_write_file_refuses_what_it_cannot_write(shop_workspace: Path) -> None:
 
 def test_a_path_the_file_system_cannot_take_is_a_bridge_error(shop_workspace: Path) -> None:
     long = "a" * 300
-    for name, arguments in [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("read_file", {"path": long}),
         ("list_files", {"path": long}),
         ("grep", {"pattern": "x", "path": long}),
         ("typecheck", {"path": f"shop/{long}.py"}),
         ("cst_find_pattern", {"pattern": "name:x", "path": long}),
         ("validate_component", {"path": long}),
-    ]:
+    ]
+    for name, arguments in cases:
         with pytest.raises(PathNotFound, match=r"cannot be used \(File name too long\)"):
             call(shop_workspace, name, **arguments)
     with pytest.raises(PathNotFound, match="300 characters"):
