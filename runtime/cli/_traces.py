@@ -37,7 +37,10 @@ def register(subparsers: Any) -> None:
     export = actions.add_parser("export", help="JSONL for training (mlx-lm messages rows)")
     export.add_argument("--since", type=parse_since, help="ISO date or time (UTC if no zone)")
     export.add_argument(
-        "--outcome", choices=OUTCOMES, help="only traces with this outcome, e.g. success"
+        "--outcome",
+        choices=OUTCOMES,
+        metavar="OUTCOME",
+        help=f"only traces with this outcome: {', '.join(OUTCOMES)}",
     )
     export.add_argument("--format", choices=["messages", "events"], default="messages")
     export.add_argument("--output", type=Path, help="write here instead of stdout")
