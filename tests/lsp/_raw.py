@@ -26,7 +26,11 @@ __all__ = ["RawClient", "direct_ty", "generate_project", "ty_command"]
 class RawClient:
     """Start ``command`` and talk LSP to it."""
 
-    def __init__(self, command: Sequence[str], *, cwd: Path) -> None:
+    def __init__(
+        self, command: Sequence[str], *, cwd: Path, answer_server_requests: bool = True
+    ) -> None:
+        self.answer_server_requests = answer_server_requests
+        """False: record the server's requests but never answer them (a hung editor)."""
         self.process = subprocess.Popen(
             list(command),
             cwd=cwd,
@@ -83,7 +87,8 @@ class RawClient:
                 if message["method"] == "workspace/configuration":
                     result = [None for _ in message["params"]["items"]]
                 self.server_requests.put(message)
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+                if self.answer_server_requests:
+                    self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             elif "id" in message:
                 self._queue(message["id"]).put(message)
             else:
@@ -115,7 +120,10 @@ class RawClient:
     def notify(self, method: str, params: Any) -> None:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def initialize(self, root: Path, options: Any = None) -> dict[str, Any]:
+    def initialize(
+        self, root: Path, options: Any = None, *, progress: bool = False
+    ) -> dict[str, Any]:
+        """``progress``: announce work-done progress support (window.workDoneProgress)."""
         result = self.request(
             "initialize",
             {
@@ -127,6 +135,7 @@ class RawClient:
                     "general": {"positionEncodings": ["utf-32", "utf-16"]},
                     "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": True}},
                     "workspace": {"configuration": True},
+                    "window": {"workDoneProgress": progress},
                 },
             },
         )

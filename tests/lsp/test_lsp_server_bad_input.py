@@ -148,3 +148,32 @@ def test_ty_child_killed_during_a_snippet(server: RawClient) -> None:
     assert result["stdout"] == "90 ['shop/cart.py']\n"
     assert ty_children(server.process.pid) not in ([], killed)  # a fresh server took over
     still_serving(server)
+
+
+def test_an_editor_that_never_answers_progress_requests_still_gets_diagnostics(
+    workspace: Path,
+) -> None:
+    """window/workDoneProgress/create is a request to the editor; one that never answers must not
+    hang the checks (punie waits a few seconds, then checks without progress)."""
+    client = RawClient([PUNIE, "lsp"], cwd=workspace, answer_server_requests=False)
+    try:
+        client.initialize(workspace, {"checks": ["ruff"]}, progress=True)
+        path = workspace / "shop" / "unused_import.py"
+        path.write_text("import os\n", encoding="utf-8")
+        client.open(path)
+        published = client.wait_notification(
+            "textDocument/publishDiagnostics", timeout_s=120, uri=path.as_uri()
+        )
+        assert [d["code"] for d in published["diagnostics"]] == ["F401"], published
+        asked = []
+        while not client.server_requests.empty():
+            asked.append(client.server_requests.get()["method"])
+        assert "window/workDoneProgress/create" in asked, asked  # asked, never answered
+        result = client.request(
+            "workspace/executeCommand",
+            {"command": "punie.runSnippet", "arguments": ["print(6 * 7)"]},
+            timeout_s=60,
+        )
+        assert result["stdout"] == "42\n", result
+    finally:
+        client.close()
