@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
+from pydantic_core import SchemaSerializer, SchemaValidator
 
 __all__ = ["HostFunction", "HostFunctionError", "as_host_function"]
+
+_SELF_SERIALIZING = frozenset({"none", "int", "str", "bool", "any"})
+"""Core schema types whose validated ``str``/``int``/``bool``/``None`` value is already its own
+JSON form (not ``float``: JSON mode turns ``inf``/``nan`` into ``null``)."""
+_PLAIN_VALUES = frozenset({str, int, bool, type(None)})
 
 
 class HostFunctionError(Exception):
@@ -47,6 +53,7 @@ class HostFunction:
     result_type: Any
     docstring: str = ""
     _result_adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
+    _result_plain: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name.startswith("_"):
@@ -54,7 +61,9 @@ class HostFunction:
                 f"host function name {self.name!r} must be a public Python identifier "
                 "(letters, digits, underscores; not starting with '_')"
             )
-        object.__setattr__(self, "_result_adapter", TypeAdapter(self.result_type))
+        adapter = TypeAdapter(self.result_type)
+        object.__setattr__(self, "_result_adapter", adapter)
+        object.__setattr__(self, "_result_plain", _serializes_as_itself(adapter))
 
     @classmethod
     def from_callable(
@@ -97,9 +106,35 @@ class HostFunction:
         )
 
     def validate_result(self, value: Any) -> Any:
-        """Validate a return value and convert it to JSON-compatible data for the worker."""
-        validated = self._result_adapter.validate_python(value)
-        return self._result_adapter.dump_python(validated, mode="json")
+        """Validate a return value and convert it to JSON-compatible data for the worker.
+
+        Runs on every host call, so it talks to pydantic-core directly (the ``TypeAdapter``
+        wrappers cost more than the work for small values) and skips serialising a validated
+        ``str``/``int``/``bool``/``None`` whose schema has no custom serializer: its JSON form
+        is the value itself. Validation itself is never skipped.
+        """
+        adapter = self._result_adapter
+        validator = adapter.validator
+        if not isinstance(validator, SchemaValidator):  # built lazily (``defer_build``)
+            return adapter.dump_python(adapter.validate_python(value), mode="json")
+        validated = validator.validate_python(value)
+        if self._result_plain and type(validated) in _PLAIN_VALUES:
+            return validated
+        serializer = adapter.serializer
+        if not isinstance(serializer, SchemaSerializer):
+            return adapter.dump_python(validated, mode="json")
+        return serializer.to_python(validated, mode="json")
+
+
+def _serializes_as_itself(adapter: TypeAdapter[Any]) -> bool:
+    """Whether a validated plain value of this type dumps to itself in JSON mode."""
+    try:
+        schema: Any = adapter.core_schema
+        if schema.get("type") == "nullable" and "serialization" not in schema:
+            schema = schema["schema"]
+        return schema.get("type") in _SELF_SERIALIZING and "serialization" not in schema
+    except Exception:  # a deferred or unusual schema: always serialise
+        return False
 
 
 def as_host_function(item: HostFunction | Callable[..., Any]) -> HostFunction:

@@ -131,6 +131,8 @@ class WorkerProcess:
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
+        self.deadline = 0.0  # when the watchdog kills this worker (set by ``WATCHDOG.arm``)
+        self.paused = False  # in a host call: the watchdog leaves the worker alone
         write_all(self._write_fd, encode_for_worker(init))
 
     @property
@@ -178,27 +180,31 @@ class WorkerProcess:
         message: dict[str, Any],
         *,
         timeout_s: float,
-        on_call: Callable[[dict[str, Any]], dict[str, Any]],
+        on_call: Callable[[dict[str, Any], list[Any]], dict[str, Any]],
+        calls: list[Any],
     ) -> dict[str, Any]:
         """Send one request and serve the worker's host calls until it answers ``done``.
 
-        Time spent inside ``on_call`` (the host function) does not count against ``timeout_s``.
-        Raises ``WorkerTimeout`` or ``WorkerDied`` after killing the worker.
+        Each call is answered by ``on_call(message, calls)`` on this thread. Time spent there
+        (the host function) does not count against ``timeout_s``: the watchdog skips a paused
+        worker, and the deadline moves by the pause. Raises ``WorkerTimeout`` or ``WorkerDied``
+        after killing the worker.
         """
         self.wait_ready()
-        deadline = time.monotonic() + timeout_s
-        WATCHDOG.arm(self, deadline)
+        WATCHDOG.arm(self, time.monotonic() + timeout_s)
         try:
             self._send(message)
             while True:
                 reply = self._read()
                 if reply.get("op") != "call":
                     break
-                remaining = deadline - time.monotonic()
-                WATCHDOG.disarm(self)  # host function time does not count
-                answer = on_call(reply)
-                deadline = time.monotonic() + max(remaining, 0.0)
-                WATCHDOG.arm(self, deadline)
+                self.paused = True  # before the clock is read: see Watchdog
+                paused_at = time.monotonic()
+                try:
+                    answer = on_call(reply, calls)
+                finally:
+                    self.deadline += time.monotonic() - paused_at
+                    self.paused = False
                 self._send(answer)
         finally:
             fired = WATCHDOG.disarm(self)
@@ -217,25 +223,23 @@ class WorkerProcess:
     def _read(self) -> dict[str, Any]:
         """The next message; blocks until it arrives or the worker dies (or is killed)."""
         buffer = self._buffer
-        read_fd = self._read_fd
-        while True:
-            try:
-                message = buffer.next_message()
-            except FrameError as error:
-                self.kill()
-                raise WorkerDied(str(error)) from error
-            if message is not None:
-                return message
-            try:
-                chunk = os.read(read_fd, _READ_BYTES)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self.kill()
-                if self.fired:
-                    raise WorkerTimeout
-                raise WorkerDied("the worker exited")
-            buffer.feed(chunk)
+        try:
+            message = buffer.next_message() if len(buffer) else None
+            while message is None:
+                try:
+                    chunk = os.read(self._read_fd, _READ_BYTES)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    self.kill()
+                    if self.fired:
+                        raise WorkerTimeout
+                    raise WorkerDied("the worker exited")
+                message = buffer.take(chunk)
+        except FrameError as error:
+            self.kill()
+            raise WorkerDied(str(error)) from error
+        return message
 
     def kill(self) -> None:
         """Kill the worker (and anything it might have started) and release its resources."""

@@ -9,7 +9,6 @@ live object.
 
 from __future__ import annotations
 
-import reprlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -18,20 +17,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sandbox._calls import HostCaller
 from sandbox._errors import SandboxClosedError
-from sandbox._host import HostFunction, HostFunctionError, as_host_function
+from sandbox._host import HostFunction, as_host_function
 from sandbox._limits import Limits
 from sandbox._pool import WorkerPool
 from sandbox._process import WorkerDied, WorkerProcess, WorkerTimeout
 from sandbox._result import ErrorKind, RunResult, SnippetError
 from sandbox._shapes import result_shape
-from sandbox._worker._policy import nearest
 
 __all__ = ["Sandbox", "Session"]
-
-_repr = reprlib.Repr()
-_repr.maxstring = 80
-_repr.maxother = 80
 
 
 class Sandbox:
@@ -61,6 +56,7 @@ class Sandbox:
             raise ValueError("pool_size must be at least 1")
         self._functions = functions
         self._limits = limits if limits is not None else Limits()
+        self._caller = HostCaller(functions, self._limits.host_calls)
         init = {
             "op": "init",
             "limits": self._limits.model_dump(),
@@ -168,15 +164,12 @@ class Sandbox:
                 started,
             )
         calls: list[Any] = []  # HostCall data, validated with the RunResult
-
-        def on_call(message: dict[str, Any]) -> dict[str, Any]:
-            return self._call_host(message, calls)
-
         try:
             reply = worker.request(
                 {"op": "run", "source": source, "session": session},
                 timeout_s=limits.timeout_s,
-                on_call=on_call,
+                on_call=self._caller.answer,
+                calls=calls,
             )
         except WorkerTimeout:
             lost = "; the session's variables were lost" if session else ""
@@ -203,102 +196,6 @@ class Sandbox:
             worker.kill()
             return _failed("crash", "the worker sent a malformed reply", started, calls)
         return result
-
-    def _call_host(self, message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
-        name = message.get("name")
-        arguments = message.get("args")
-        if not isinstance(name, str) or not isinstance(arguments, dict):
-            return {"ok": False, "kind": "host_function", "message": "malformed host call"}
-        if len(calls) >= self._limits.host_calls:
-            text = (
-                f"more than {self._limits.host_calls} host function calls in one run; call "
-                "fewer times per snippet (collect what you need, then answer)"
-            )
-            calls.append(
-                {
-                    "name": name,
-                    "arguments": arguments,
-                    "ok": False,
-                    "duration_s": 0.0,
-                    "error": text,
-                }
-            )
-            return {"ok": False, "kind": "call_limit", "message": text}
-        function = self._functions.get(name)
-        started = time.perf_counter()
-        error: str | None = None
-        data: Any = None
-        if function is None:
-            error = f"there is no host function named {name!r}"
-        else:
-            try:
-                validated = function.argument_model.model_validate(arguments)
-            except ValidationError as invalid:
-                error = _argument_error(function, invalid)
-            else:
-                error, data = _invoke(function, validated)
-        calls.append(
-            {  # validated into HostCall once, with the whole RunResult (cheaper per call)
-                "name": name,
-                "arguments": arguments,
-                "ok": error is None,
-                "duration_s": time.perf_counter() - started,
-                "error": error,
-            }
-        )
-        if error is not None:
-            return {"ok": False, "kind": "host_function", "message": error}
-        return {"ok": True, "result": data}
-
-
-def _invoke(function: HostFunction, validated: Any) -> tuple[str | None, Any]:
-    try:
-        raw = function.function(**validated.__dict__)
-    except HostFunctionError as failed:
-        return str(failed) or f"{function.name}() failed", None
-    except Exception as failed:
-        return f"{function.name}() failed: {type(failed).__name__}: {failed}", None
-    try:
-        return None, function.validate_result(raw)
-    except Exception as invalid:
-        return (
-            f"{function.name}() returned a value that does not match its declared result type "
-            f"({type(invalid).__name__}); this is a bug in the host function, not in the snippet",
-            None,
-        )
-
-
-def _type_text(annotation: Any) -> str:
-    if isinstance(annotation, type):
-        return annotation.__name__
-    return str(annotation).replace("typing.", "")
-
-
-def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
-    fields = function.argument_model.model_fields
-    parts: list[str] = []
-    for item in invalid.errors(include_url=False):
-        location = item.get("loc", ())
-        field = str(location[0]) if location else "?"
-        kind = item.get("type")
-        expected = _type_text(fields[field].annotation) if field in fields else "?"
-        if kind == "missing":
-            parts.append(f"missing required argument '{field}' ({expected})")
-        elif kind == "extra_forbidden":
-            guess = nearest(field, list(fields))
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            parts.append(
-                f"unexpected argument '{field}'{hint} (its arguments are: "
-                f"{', '.join(fields) or 'none'})"
-            )
-        else:
-            path = field + "".join(f"[{part!r}]" for part in location[1:])
-            given = item.get("input")
-            parts.append(
-                f"argument '{path}' expects {expected} ({item.get('msg')}); got "
-                f"{_repr.repr(given)} ({type(given).__name__})"
-            )
-    return f"{function.name}(): " + "; ".join(parts)
 
 
 def _failed(
@@ -386,7 +283,7 @@ class Session:
             if worker is None or worker.dead:
                 return
             try:
-                worker.request({"op": "reset"}, timeout_s=5.0, on_call=_no_calls)
+                worker.request({"op": "reset"}, timeout_s=5.0, on_call=_no_calls, calls=[])
             except (WorkerTimeout, WorkerDied):
                 self._worker = None
 
@@ -404,7 +301,7 @@ class Session:
         if worker is None or worker.dead:
             return
         try:
-            reply = worker.request({"op": "reset"}, timeout_s=2.0, on_call=_no_calls)
+            reply = worker.request({"op": "reset"}, timeout_s=2.0, on_call=_no_calls, calls=[])
         except (WorkerTimeout, WorkerDied):
             self._sandbox._pool.discard(worker)
             return
@@ -414,5 +311,5 @@ class Session:
             self._sandbox._pool.discard(worker)
 
 
-def _no_calls(message: dict[str, Any]) -> dict[str, Any]:
+def _no_calls(message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
     return {"ok": False, "kind": "host_function", "message": "no host calls during reset"}

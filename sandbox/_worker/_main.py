@@ -25,7 +25,8 @@ from ._guards import (
 from ._lockdown import lock_down
 from ._modules import STAND_INS
 from ._policy import FILENAME, VALUE_NAME, compile_snippet, nearest
-from ._protocol import encode, read_message, write_all
+from ._protocol import encode, encode_body, read_message, write_all
+from ._protocol import frame as make_frame
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
 
@@ -108,12 +109,15 @@ def _safe_repr(value: Any, limit: int) -> str:
 class HostProxy:
     """What a snippet calls: sends the call to the host as data and waits for the answer."""
 
-    __slots__ = ("_shape", "_worker", "name")
+    __slots__ = ("_no_arguments", "_prefix", "_shape", "_worker", "name")
 
     def __init__(self, name: str, shape: Any, worker: Worker) -> None:
         self.name = name
         self._shape = shape
         self._worker = worker
+        # The call frame's body is this prefix + the arguments' JSON + "}": no dict to encode.
+        self._prefix = b'{"op":"call","name":' + encode_body(name) + b',"args":'
+        self._no_arguments = make_frame(self._prefix + b"{}}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         name = self.name
@@ -123,23 +127,26 @@ class HostProxy:
             )
         if STATE.abort is not None:
             raise STATE.abort
-        arguments = {}
-        for key, value in kwargs.items():
-            try:
-                arguments[key] = _to_data(value)
-            except _NotData:
-                raise TypeError(
-                    f"{name}(): argument '{key}' must be plain data (str, int, float, bool, None, "
-                    f"list, dict, or a host function result); got {type(value).__name__}"
-                ) from None
+        if kwargs:
+            arguments = {}
+            for key, value in kwargs.items():
+                try:
+                    arguments[key] = _to_data(value)
+                except _NotData:
+                    raise TypeError(
+                        f"{name}(): argument '{key}' must be plain data (str, int, float, bool, "
+                        f"None, list, dict, or a host function result); got {type(value).__name__}"
+                    ) from None
+            call = make_frame(self._prefix + encode_body(arguments) + b"}")
+        else:
+            call = self._no_arguments
         worker = self._worker
-        frame = encode({"op": "call", "name": name, "args": arguments})
         # From here until the answer is read, nothing may interrupt: a RecursionError between
         # the write and the read would leave the answer in the pipe for the next request.
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(limit + 100)
         try:
-            write_all(worker.write_fd, frame)
+            write_all(worker.write_fd, call)
             reply = read_message(worker.read_fd)
         except BaseException:
             worker.retire = (

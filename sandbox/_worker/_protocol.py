@@ -13,6 +13,7 @@ import json
 import marshal
 import os
 import struct
+from json import encoder as _json_encoder
 from json.scanner import make_scanner
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
@@ -25,7 +26,9 @@ __all__ = [
     "FrameBuffer",
     "FrameError",
     "encode",
+    "encode_body",
     "encode_for_worker",
+    "frame",
     "read_message",
     "write_all",
 ]
@@ -34,7 +37,24 @@ _HEADER = struct.Struct(">I")
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 """Largest frame either side accepts; a larger length header means a broken or hostile peer."""
 
-_dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=True).encode
+
+def _not_data(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+_c_make_encoder = getattr(_json_encoder, "c_make_encoder", None)  # not in typeshed
+if _c_make_encoder is not None:
+    # The C encoder made once (``JSONEncoder.encode`` builds one per call). No circular check:
+    # everything sent is a fresh tree of plain data (``_to_data`` bounds its depth).
+    _c_encode = _c_make_encoder(
+        None, _not_data, _json_encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+
+    def _dumps(value: object) -> str:
+        return "".join(_c_encode(value, 0))
+
+else:  # pragma: no cover - CPython always has the C encoder
+    _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=True).encode
 # The C scanner itself: 4x cheaper than json.loads (typeshed types its argument oddly).
 _scan = make_scanner(json.JSONDecoder())  # ty: ignore[invalid-argument-type]
 
@@ -55,6 +75,16 @@ def encode_for_worker(message: dict[str, Any]) -> bytes:
     return _HEADER.pack(len(body)) + body
 
 
+def encode_body(value: object) -> bytes:
+    """``value`` as ASCII JSON (the body of a frame for the host, without its header)."""
+    return _dumps(value).encode("ascii")
+
+
+def frame(body: bytes) -> bytes:
+    """A frame for the host from a body built by the caller (e.g. a cached prefix + data)."""
+    return _HEADER.pack(len(body)) + body
+
+
 def write_all(fd: int, data: bytes) -> None:
     """Write every byte (pipes may accept a large frame in several pieces)."""
     written = os.write(fd, data)
@@ -70,7 +100,7 @@ def _read_exact(fd: int, size: int) -> bytes:
     chunks: list[bytes] = []
     remaining = size
     while remaining:
-        chunk = os.read(fd, min(remaining, 1 << 20))
+        chunk = os.read(fd, min(remaining, 1 << 16))  # more: see below
         if not chunk:
             raise EOFError("the peer closed the pipe")
         chunks.append(chunk)
@@ -84,10 +114,20 @@ _pending = bytearray()
 def read_message(fd: int) -> dict[str, Any]:
     """Blocking read of one host frame (the worker's side: it has nothing else to do).
 
-    Reads in large chunks and keeps what follows the frame for the next call, so that a small
-    frame costs one ``read`` system call, not two.
+    Reads up to 64 KiB (a pipe's capacity; a larger ``os.read`` allocates its whole buffer with
+    ``mmap``, ~20 us) and keeps what follows the frame for the next call, so that a small frame
+    costs one ``read`` system call, not two.
     """
     buffer = _pending
+    if not buffer:  # the usual case: one read brings exactly one whole frame
+        chunk = os.read(fd, 1 << 16)
+        if len(chunk) >= 4:
+            (size,) = _HEADER.unpack_from(chunk)
+            if size + 4 == len(chunk):
+                return marshal.loads(memoryview(chunk)[4:])
+        elif not chunk:
+            raise EOFError("the peer closed the pipe")
+        buffer += chunk
     while len(buffer) < 4:
         chunk = os.read(fd, 1 << 16)
         if not chunk:
@@ -112,8 +152,22 @@ class FrameBuffer:
     def __init__(self) -> None:
         self._buffer = bytearray()
 
+    def __len__(self) -> int:
+        """Bytes received and not yet returned as a message."""
+        return len(self._buffer)
+
     def feed(self, data: bytes) -> None:
         self._buffer += data
+
+    def take(self, data: bytes) -> dict[str, Any] | None:
+        """``feed(data)`` then ``next_message()``, without copying when ``data`` is exactly one
+        whole frame (the usual case: a small frame arrives in one ``read``)."""
+        if not self._buffer and len(data) >= 4:
+            (size,) = _HEADER.unpack_from(data)
+            if size + 4 == len(data):
+                return _parse(data.decode("ascii", "replace"), 4)
+        self._buffer += data
+        return self.next_message()
 
     def next_message(self) -> dict[str, Any] | None:
         """The next complete message, or ``None`` when more bytes are needed."""
@@ -128,15 +182,20 @@ class FrameBuffer:
             return None
         body = buffer[4:end].decode("ascii", "replace")
         del buffer[:end]
-        try:
-            message, stop = _scan(body, 0)
-        except (StopIteration, ValueError, RecursionError) as error:
-            raise FrameError(f"frame is not JSON: {error!r}") from error
-        if stop != len(body) or type(message) is not dict:
-            raise FrameError("frame is not exactly one JSON object")
-        if "\\ud" in body or "\\uD" in body:  # maybe a lone surrogate: not valid UTF-8 later
-            message = _scrub(message)
-        return message
+        return _parse(body, 0)
+
+
+def _parse(text: str, start: int) -> dict[str, Any]:
+    """The one JSON object that fills ``text`` from ``start`` to its end."""
+    try:
+        message, stop = _scan(text, start)
+    except (StopIteration, ValueError, RecursionError) as error:
+        raise FrameError(f"frame is not JSON: {error!r}") from error
+    if stop != len(text) or type(message) is not dict:
+        raise FrameError("frame is not exactly one JSON object")
+    if "\\ud" in text or "\\uD" in text:  # maybe a lone surrogate: not valid UTF-8 later
+        message = _scrub(message)
+    return message
 
 
 def _scrub(value: Any) -> Any:

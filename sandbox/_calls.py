@@ -1,0 +1,162 @@
+"""Answering a snippet's host function calls on the host: validate, run, validate, record.
+
+A call arrives as data (name and keyword arguments parsed from the worker's JSON). The arguments
+are validated against the function's ``argument_model`` (an error names the argument, the type
+it expects and the value it got, written for a model), the callable runs, its return value is
+validated against the result type and turned into JSON data, and every call is recorded for
+``RunResult.calls``. This runs once per call, thousands of times per run in a loop, so each
+function's validator is looked up once (``HostCaller``) and pydantic-core is called directly.
+"""
+
+from __future__ import annotations
+
+import reprlib
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator
+
+from sandbox._host import HostFunction, HostFunctionError
+from sandbox._worker._policy import nearest
+
+__all__ = ["HostCaller"]
+
+_repr = reprlib.Repr()
+_repr.maxstring = 80
+_repr.maxother = 80
+
+_MALFORMED = {"ok": False, "kind": "host_function", "message": "malformed host call"}
+
+
+class _Prepared:
+    """One host function with its argument validator looked up once."""
+
+    __slots__ = ("function", "host", "no_arguments", "validate_arguments")
+
+    def __init__(self, host: HostFunction) -> None:
+        self.host = host
+        self.function = host.function
+        model = host.argument_model
+        self.no_arguments = not model.model_fields
+        validator = model.__pydantic_validator__
+        self.validate_arguments: Callable[[Any], BaseModel] = (
+            validator.validate_python
+            if isinstance(validator, SchemaValidator)
+            else model.model_validate  # a model built lazily (``defer_build``)
+        )
+
+
+class HostCaller:
+    """Answers the host calls of one sandbox's runs; stateless and thread-safe."""
+
+    __slots__ = ("_functions", "_limit")
+
+    def __init__(self, functions: Mapping[str, HostFunction], call_limit: int) -> None:
+        self._functions = {name: _Prepared(function) for name, function in functions.items()}
+        self._limit = call_limit
+
+    def answer(self, message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
+        """Run one call from ``message`` and return the reply for the worker.
+
+        ``calls`` collects one record per call as plain dicts (validated into ``HostCall``
+        once, with the whole ``RunResult``).
+        """
+        name = message.get("name")
+        arguments = message.get("args")
+        if type(name) is not str or type(arguments) is not dict:
+            return _MALFORMED
+        if len(calls) >= self._limit:
+            text = (
+                f"more than {self._limit} host function calls in one run; call "
+                "fewer times per snippet (collect what you need, then answer)"
+            )
+            calls.append(
+                {
+                    "name": name,
+                    "arguments": arguments,
+                    "ok": False,
+                    "duration_s": 0.0,
+                    "error": text,
+                }
+            )
+            return {"ok": False, "kind": "call_limit", "message": text}
+        prepared = self._functions.get(name)
+        started = time.perf_counter()
+        error: str | None = None
+        data: Any = None
+        if prepared is None:
+            error = f"there is no host function named {name!r}"
+        elif prepared.no_arguments and not arguments:
+            error, data = _invoke(prepared, {})  # nothing to validate: no fields, none given
+        else:
+            try:
+                validated = prepared.validate_arguments(arguments)
+            except ValidationError as invalid:
+                error = _argument_error(prepared.host, invalid)
+            else:
+                error, data = _invoke(prepared, validated.__dict__)
+        calls.append(
+            {
+                "name": name,
+                "arguments": arguments,
+                "ok": error is None,
+                "duration_s": time.perf_counter() - started,
+                "error": error,
+            }
+        )
+        if error is not None:
+            return {"ok": False, "kind": "host_function", "message": error}
+        return {"ok": True, "result": data}
+
+
+def _invoke(prepared: _Prepared, arguments: dict[str, Any]) -> tuple[str | None, Any]:
+    host = prepared.host
+    try:
+        raw = prepared.function(**arguments)
+    except HostFunctionError as failed:
+        return str(failed) or f"{host.name}() failed", None
+    except Exception as failed:
+        return f"{host.name}() failed: {type(failed).__name__}: {failed}", None
+    try:
+        return None, host.validate_result(raw)
+    except Exception as invalid:
+        return (
+            f"{host.name}() returned a value that does not match its declared result type "
+            f"({type(invalid).__name__}); this is a bug in the host function, not in the snippet",
+            None,
+        )
+
+
+def _type_text(annotation: Any) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
+    fields = function.argument_model.model_fields
+    parts: list[str] = []
+    for item in invalid.errors(include_url=False):
+        location = item.get("loc", ())
+        field = str(location[0]) if location else "?"
+        kind = item.get("type")
+        expected = _type_text(fields[field].annotation) if field in fields else "?"
+        if kind == "missing":
+            parts.append(f"missing required argument '{field}' ({expected})")
+        elif kind == "extra_forbidden":
+            guess = nearest(field, list(fields))
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            parts.append(
+                f"unexpected argument '{field}'{hint} (its arguments are: "
+                f"{', '.join(fields) or 'none'})"
+            )
+        else:
+            path = field + "".join(f"[{part!r}]" for part in location[1:])
+            given = item.get("input")
+            parts.append(
+                f"argument '{path}' expects {expected} ({item.get('msg')}); got "
+                f"{_repr.repr(given)} ({type(given).__name__})"
+            )
+    return f"{function.name}(): " + "; ".join(parts)
