@@ -66,8 +66,11 @@ class SourceTracker:
         self.files: dict[str, Stamp] = {}
         self.dirs: dict[str, Stamp] = {}
         self.watch = FolderWatch()
+        self.link_dirs: set[str] = set()
+        """Folders holding the targets of symlinked sources: watched too, as their content
+        changes without an event in the workspace's own folders."""
         self._walk(root, self.files, Changes())
-        self.watch.add(list(self.dirs))
+        self.watch.add([*self.dirs, *self.link_dirs])
         self.scans = 0
         """How many polls had to stat (the others were answered by inotify)."""
 
@@ -83,6 +86,9 @@ class SourceTracker:
                                 dirs.append(entry.path)
                         elif _wanted_file(entry.name):
                             files.append(entry.path)
+                            if entry.is_symlink():
+                                target = os.path.realpath(entry.path)
+                                self.link_dirs.add(os.path.dirname(target))
                     except OSError:
                         continue
         except OSError:
@@ -117,7 +123,7 @@ class SourceTracker:
             return Changes()
         self.scans += 1
         changes = self._scan()
-        self.watch.add(list(self.dirs))
+        self.watch.add([*self.dirs, *self.link_dirs])
         return changes
 
     def _scan(self) -> Changes:

@@ -73,6 +73,22 @@ def test_a_quiet_workspace_is_not_scanned_again(tmp_path: Path) -> None:
         tracker.close()
 
 
+def test_a_symlinked_source_is_seen_changing_outside_the_workspace(tmp_path: Path) -> None:
+    root = tree(tmp_path / "ws")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "shared.py").write_text("S = 1\n", encoding="utf-8")
+    (root / "pkg" / "shared.py").symlink_to(elsewhere / "shared.py")
+    tracker = SourceTracker(str(root))
+    try:
+        tracker.poll()
+        assert not tracker.poll()
+        (elsewhere / "shared.py").write_text("S = 100\n", encoding="utf-8")
+        assert names(tracker.poll().changed, root) == ["pkg/shared.py"]
+    finally:
+        tracker.close()
+
+
 def test_without_inotify_every_poll_scans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PUNIE_LSP_POLL", "stat")
     root = tree(tmp_path)
