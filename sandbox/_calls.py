@@ -39,7 +39,15 @@ class _Prepared:
         self.host = host
         self.function = host.function
         model = host.argument_model
-        self.no_arguments = not model.model_fields
+        decorators = model.__pydantic_decorators__
+        # Nothing to validate when the model has no fields, no model-level validators and no
+        # post-init hook, and the call gave no arguments (any argument goes to the validator).
+        self.no_arguments = (
+            not model.model_fields
+            and not decorators.model_validators
+            and not decorators.root_validators
+            and getattr(model, "__pydantic_post_init__", None) is None
+        )
         validator = model.__pydantic_validator__
         self.validate_arguments: Callable[[Any], BaseModel] = (
             validator.validate_python

@@ -214,3 +214,24 @@ def test_frame_buffer_take_reassembles_frames(chunks: list[bytes]) -> None:
 def test_frame_buffer_take_refuses_what_is_not_one_object(data: bytes) -> None:
     with pytest.raises(FrameError):
         FrameBuffer().take(data)
+
+
+def test_a_model_validator_on_an_empty_argument_model_still_runs() -> None:
+    from pydantic import model_validator
+
+    class Closed(BaseModel):
+        """No fields, but refuses every call (e.g. a feature switched off)."""
+
+        @model_validator(mode="before")
+        @classmethod
+        def refuse(cls, data: Any) -> Any:
+            raise ValueError("switched off")
+
+    closed = HostFunction(
+        name="closed", function=ping, argument_model=Closed, result_type=str, docstring=""
+    )
+    with Sandbox([closed, ping]) as sandbox:
+        refused = sandbox.run("closed()")
+        assert refused.error is not None and refused.error.kind == "host_function"
+        assert "switched off" in refused.error.message
+        assert sandbox.run("ping()").value == "pong"
