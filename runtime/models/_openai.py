@@ -182,9 +182,11 @@ class OpenAIModel:
         calls: dict[int, dict[str, Any]] = {}
         reason: str | None = None
         usage: dict[str, Any] = {}
+        events = 0
         for line in response.iter_lines():
             if not line.startswith("data:"):
                 continue
+            events += 1
             data = line[len("data:") :].strip()
             if data == "[DONE]":
                 break
@@ -217,6 +219,12 @@ class OpenAIModel:
             if settings.should_stop is not None and settings.should_stop():
                 reason = "cancelled"
                 break
+        if not events:
+            raise ModelResponseError(
+                f"the model server at {self._url} was asked to stream but sent no server-sent "
+                f"events (Content-Type {response.headers.get('content-type')!r}); does it support "
+                "streaming? Use stream=False otherwise"
+            )
         message = {
             "content": "".join(content),
             "tool_calls": [{"function": calls[index]} for index in sorted(calls)],

@@ -204,6 +204,12 @@ def test_streamed_chunk_that_is_not_an_object_is_a_typed_error(
         model_for(server, stream=True).complete(HELLO, GenerationSettings())
 
 
+def test_a_stream_without_any_event_is_a_typed_error(server: PlannedServer) -> None:
+    server.respond(200, completion("not streamed"))
+    with pytest.raises(ModelResponseError, match="sent no server-sent events"):
+        model_for(server, stream=True).complete(HELLO, GenerationSettings())
+
+
 def test_streamed_chunks_with_odd_fields_do_not_crash(server: PlannedServer) -> None:
     odd = {"choices": [None, {"delta": {"tool_calls": [{"index": "x"}], "content": "a"}}]}
     server.respond(200, sse(odd, delta(content="b", finish="stop")))
