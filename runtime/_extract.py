@@ -40,13 +40,19 @@ class Extraction:
     form: Literal["xml", "json", "fenced", ""] = ""
     answer: str = ""
     problem: str = ""
+    closed: bool = True
+    """Whether the code ended with a closing tag or fence. An unclosed call is accepted (servers
+    drop the stop sequence ``</tool_call>``), unless generation was cut off by the token limit:
+    then the loop refuses to run what may be half a snippet."""
 
 
 def _malformed(problem: str, preamble: str = "") -> Extraction:
     return Extraction(kind="malformed", problem=problem, preamble=preamble)
 
 
-def _tool_call(code: str, preamble: str, form: Literal["xml", "json", "fenced"]) -> Extraction:
+def _tool_call(
+    code: str, preamble: str, form: Literal["xml", "json", "fenced"], *, closed: bool = True
+) -> Extraction:
     code = code.strip("\n")
     if not code.strip():
         return _malformed(
@@ -54,10 +60,12 @@ def _tool_call(code: str, preamble: str, form: Literal["xml", "json", "fenced"])
             "<parameter=code> ... </parameter>",
             preamble,
         )
-    return Extraction(kind="tool_call", code=code, preamble=preamble.strip(), form=form)
+    return Extraction(
+        kind="tool_call", code=code, preamble=preamble.strip(), form=form, closed=closed
+    )
 
 
-def _read_xml(body: str, preamble: str) -> Extraction:
+def _read_xml(body: str, preamble: str, *, closed_outside: bool = False) -> Extraction:
     function = _FUNCTION.search(body)
     if function is None:
         return _malformed(
@@ -80,12 +88,14 @@ def _read_xml(body: str, preamble: str) -> Extraction:
             preamble,
         )
     code = rest[parameter.end() :]
+    closed = closed_outside
     for closing in ("</parameter>", "</function>", "</tool_call>"):
         index = code.find(closing)
         if index != -1:
             code = code[:index]
+            closed = True
             break
-    return _tool_call(code, preamble, "xml")
+    return _tool_call(code, preamble, "xml", closed=closed)
 
 
 def _read_json(body: str, preamble: str) -> Extraction:
@@ -131,13 +141,14 @@ def extract(reply: str) -> Extraction:
             body = body[:end]
         if body.lstrip().startswith("{"):
             return _read_json(body, preamble)
-        return _read_xml(body, preamble)
+        return _read_xml(body, preamble, closed_outside=end != -1)
     function = text.find("<function=")
     if function != -1:
         return _read_xml(text[function:], text[:function])
     fence = _FENCE.search(text)
     if fence is not None:
-        return _tool_call(fence.group(1), text[: fence.start()], "fenced")
+        closed = fence.group(0).endswith("```")
+        return _tool_call(fence.group(1), text[: fence.start()], "fenced", closed=closed)
     answer = text.strip()
     if not answer:
         return _malformed(

@@ -32,7 +32,7 @@ from runtime._events import (
     TurnFinished,
     Usage,
 )
-from runtime._extract import extract
+from runtime._extract import Extraction, extract
 from runtime._results import AgentLimits, AgentResult, BridgeCallRecord, CancelToken, TurnRecord
 from runtime.models import GenerationSettings, Model
 from runtime.template import (
@@ -204,6 +204,17 @@ class RunLoop:
                     TurnRecord(turn=turn, kind="answer", reply=completion.text, latency_s=latency)
                 )
                 return "success", extraction.answer
+            if (
+                extraction.kind == "tool_call"
+                and not extraction.closed
+                and completion.finish_reason == "length"
+            ):
+                extraction = Extraction(
+                    kind="malformed",
+                    problem=f"your reply was cut off after {completion.completion_tokens} tokens "
+                    "in the middle of the tool call, so the snippet was not run; write a shorter "
+                    "snippet",
+                )
             if extraction.kind == "tool_call":
                 step, record = self._snippet(
                     turn,

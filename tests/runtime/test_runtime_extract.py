@@ -78,3 +78,19 @@ def test_malformed_replies_say_what_to_fix(reply: str, fragment: str) -> None:
     result = extract(reply)
     assert result.kind == "malformed"
     assert fragment in result.problem
+
+
+@pytest.mark.parametrize(
+    ("reply", "closed"),
+    [
+        (render_tool_call("x = 1"), True),
+        ("<tool_call>\n<function=execute_code>\n<parameter=code>\nx = 1\n</tool_call>", True),
+        ("<tool_call>\n<function=execute_code>\n<parameter=code>\nx = 1\n", False),
+        ("<function=execute_code>\n<parameter=code>\nx = 1", False),
+        ("```python\nx = 1\n```", True),
+        ("```python\nx = 1\n", False),
+    ],
+)
+def test_whether_the_call_was_closed_is_reported(reply: str, closed: bool) -> None:
+    extraction = extract(reply)
+    assert (extraction.kind, extraction.code, extraction.closed) == ("tool_call", "x = 1", closed)

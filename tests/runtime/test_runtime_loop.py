@@ -204,6 +204,33 @@ def test_endless_reply_is_cut_and_fed_back() -> None:
     assert result.answer == "Short answer."
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        call("\n".join(f"ran_{i} = {i}" for i in range(40)) + "\nprint('done')"),
+        "```python\n" + "\n".join(f"ran_{i} = {i}" for i in range(40)) + "\nprint('done')\n```",
+    ],
+)
+def test_a_tool_call_cut_off_by_the_token_limit_is_not_run(reply: str) -> None:
+    """Half a snippet may be valid Python that does something else: it must not run."""
+    model = ScriptedModel([reply, "Gave up."])
+    with make_agent(model, limits=AgentLimits(max_reply_tokens=30)) as agent:
+        result = agent.ask("count")
+    first = result.turns[0]
+    assert (first.kind, first.error_kind, first.calls) == ("rejected", "reply", [])
+    (message,) = tool_messages(model)
+    assert "cut off after 30 tokens in the middle of the tool call" in message
+
+
+def test_an_unclosed_tool_call_that_was_not_cut_off_still_runs() -> None:
+    """Servers drop the stop sequence: an unclosed call that ended normally is a call."""
+    unclosed = "<tool_call>\n<function=execute_code>\n<parameter=code>\nprint(6 * 7)\n"
+    model = ScriptedModel([unclosed, "42."])
+    with make_agent(model) as agent:
+        result = agent.ask("multiply")
+    assert (result.turns[0].kind, result.turns[0].result) == ("tool_call", "42")
+
+
 def test_cancellation_from_a_subscriber() -> None:
     token = CancelToken()
     model = ScriptedModel(lambda messages: call("print(1)"))
