@@ -35,6 +35,11 @@ __all__ = ["SERVERS", "LanguageServerSession", "close_all_sessions", "session_fo
 
 T = TypeVar("T")
 
+_ASK_AGAIN = frozenset({-32801, -32800})
+"""ContentModified, RequestCancelled (by the server): a file changed while it answered, e.g.
+another thread's request synced a newer text. The answer would be stale; the request is sent once
+more."""
+
 SERVERS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "ty": ("ty", ("server",), "install punie's dependencies ('uv sync') or 'pip install ty'"),
     "basedpyright": (
@@ -117,6 +122,14 @@ class LanguageServerSession:
         limit = self.request_timeout_s if timeout_s is None else timeout_s
 
         def work(connection: Connection) -> Any:
+            try:
+                return send(connection)
+            except JsonRpcException as error:
+                if error.code not in _ASK_AGAIN:
+                    raise
+            return send(connection)  # the content changed under the request: ask once more
+
+        def send(connection: Connection) -> Any:
             msg_id = connection.next_id()
             with connection.order:
                 changes = connection.poll_files()
@@ -137,14 +150,15 @@ class LanguageServerSession:
                 if not connection.alive:
                     raise ServerExited(str(error)) from error
                 raise
-            except JsonRpcException as error:
-                raise ToolError(
-                    f"the language server '{self.server}' answered {method} with an error "
-                    f"({error}); check the arguments (file, symbol, line) and try again",
-                    tool=self.server,
-                ) from None
 
-        return self._call(work, limit, method)
+        try:
+            return self._call(work, limit, method)
+        except JsonRpcException as error:
+            raise ToolError(
+                f"the language server '{self.server}' answered {method} with an error "
+                f"({error}); check the arguments (file, symbol, line) and try again",
+                tool=self.server,
+            ) from None
 
     def close(self) -> None:
         """Shut the server down (politely, then by force); later requests start a new one."""

@@ -5,7 +5,8 @@ process the first time (a marker file remembers it), so the client must restart 
 ``textDocument/hover`` is never answered, so the client's timeout must fire. After
 ``initialized`` it asks the client ``workspace/configuration``, ``client/registerCapability``
 and ``window/workDoneProgress/create`` (as ty does) and reports the answers it got as the symbols
-of ``workspace/symbol`` with query ``answers``; query ``error`` gets a JSON-RPC error. Usage:
+of ``workspace/symbol`` with query ``answers``; query ``error`` gets a JSON-RPC error, query
+``modified`` a ContentModified error the first time, query ``always`` every time. Usage:
 ``python flaky_server.py MARKER_FILE``.
 """
 
@@ -58,6 +59,7 @@ def symbol(name: str) -> dict:
 def main() -> None:
     marker = Path(sys.argv[1])
     answers: dict[str, str] = {}
+    modified_sent = False
     while (message := read_message()) is not None:
         method, msg_id = message.get("method"), message.get("id")
         if method is None and msg_id in ASKS:  # the client's answer to one of our requests
@@ -70,6 +72,13 @@ def main() -> None:
         elif method == "workspace/symbol" and message["params"]["query"] == "answers":
             found = [symbol(f"{ASKS[key][0]}={answers[key]}") for key in sorted(answers)]
             send({"jsonrpc": "2.0", "id": msg_id, "result": found})
+        elif method == "workspace/symbol" and message["params"]["query"] in ("modified", "always"):
+            if message["params"]["query"] == "always" or not modified_sent:
+                modified_sent = True
+                error = {"code": -32801, "message": "flaky_server: content modified"}
+                send({"jsonrpc": "2.0", "id": msg_id, "error": error})
+            else:
+                send({"jsonrpc": "2.0", "id": msg_id, "result": [symbol("fresh")]})
         elif method == "workspace/symbol" and message["params"]["query"] == "error":
             error = {"code": -32602, "message": "flaky_server: bad query"}
             send({"jsonrpc": "2.0", "id": msg_id, "error": error})

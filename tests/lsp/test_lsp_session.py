@@ -184,6 +184,22 @@ def test_an_error_answer_from_the_server_is_a_typed_tool_error(tmp_path: Path) -
         session.close()
 
 
+def test_content_modified_is_asked_again_once(tmp_path: Path) -> None:
+    session = LanguageServerSession(
+        tmp_path, command=[sys.executable, str(FLAKY), str(tmp_path / "m")], request_timeout_s=10
+    )
+    try:
+        found = session.request(
+            types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="modified")
+        )
+        assert [symbol.name for symbol in found] == ["fresh"]
+        with pytest.raises(ToolError, match="answered workspace/symbol with an error"):
+            session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="always"))
+        assert session.restarts == 0
+    finally:
+        session.close()
+
+
 def test_missing_server_says_what_to_install(tmp_path: Path) -> None:
     session = LanguageServerSession(tmp_path, command=["punie-no-such-language-server"])
     with pytest.raises(ToolMissing, match="install it"):
