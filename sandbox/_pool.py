@@ -50,9 +50,8 @@ class WorkerPool:
             if worker is None:
                 worker = WorkerProcess(self._init)
                 break
-            if worker.returncode is None:
-                break
-            worker.kill()  # it died while idle (killed from outside): never hand it out
+            if not worker.dead:
+                break  # one killed from outside while idle fails its first write: WorkerGone
         if for_session and not self._idle:
             self._refill()  # a session may hold this worker for long: keep one warm for others
         return worker

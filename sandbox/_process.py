@@ -30,7 +30,7 @@ from sandbox._errors import WorkerStartError
 from sandbox._watchdog import WATCHDOG
 from sandbox._worker._protocol import FrameBuffer, FrameError, encode_for_worker, write_all
 
-__all__ = ["WorkerDied", "WorkerProcess", "WorkerTimeout"]
+__all__ = ["WorkerDied", "WorkerGone", "WorkerProcess", "WorkerTimeout"]
 
 _BOOT = (
     "import sys;sys.path[:0]=sys.argv[1].split('\\n');"
@@ -49,6 +49,14 @@ class WorkerTimeout(Exception):
 
 class WorkerDied(Exception):
     """The worker closed its pipe or sent garbage (it has been killed)."""
+
+
+class WorkerGone(WorkerDied):
+    """The worker was dead before the request reached it (nothing ran): try another one.
+
+    This is how the pool notices a worker killed while idle, instead of asking the kernel
+    about every worker before handing it out.
+    """
 
 
 def _worker_path() -> list[str]:
@@ -190,10 +198,14 @@ class WorkerProcess:
         worker, and the deadline moves by the pause. Raises ``WorkerTimeout`` or ``WorkerDied``
         after killing the worker.
         """
-        self.wait_ready()
+        if self.ready is None:
+            self.wait_ready()
         WATCHDOG.arm(self, time.monotonic() + timeout_s)
         try:
-            self._send(message)
+            try:
+                self._send(message)
+            except WorkerDied as error:  # nobody reads the pipe: the process is gone
+                raise WorkerGone(str(error)) from error
             while True:
                 reply = self._read()
                 if reply.get("op") != "call":

@@ -22,11 +22,14 @@ from sandbox._errors import SandboxClosedError
 from sandbox._host import HostFunction, as_host_function
 from sandbox._limits import Limits
 from sandbox._pool import WorkerPool
-from sandbox._process import WorkerDied, WorkerProcess, WorkerTimeout
+from sandbox._process import WorkerDied, WorkerGone, WorkerProcess, WorkerTimeout
 from sandbox._result import ErrorKind, RunResult, SnippetError
 from sandbox._shapes import result_shape
 
 __all__ = ["Sandbox", "Session"]
+
+_ATTEMPTS = 3
+"""Workers a stateless run tries when the ones it gets turn out to be dead (killed while idle)."""
 
 
 class Sandbox:
@@ -114,14 +117,20 @@ class Sandbox:
     def run(self, source: str) -> RunResult:
         """Run a snippet in a fresh namespace and return its result (never raises for snippets)."""
         self._ensure_open()
-        worker = self._pool.acquire()
-        try:
-            result = self._execute(worker, source, session=False)
-        except BaseException:
-            self._pool.discard(worker)
-            raise
-        self._pool.release(worker)
-        return result
+        started = time.perf_counter()
+        for _ in range(_ATTEMPTS):
+            worker = self._pool.acquire()
+            try:
+                result = self._execute(worker, source, session=False)
+            except WorkerGone:  # killed while idle, before this run reached it: use another
+                self._pool.discard(worker)
+                continue
+            except BaseException:
+                self._pool.discard(worker)
+                raise
+            self._pool.release(worker)
+            return result
+        return _failed("crash", "no sandbox worker could be reached; try again", started)
 
     def session(self) -> Session:
         """A namespace that persists across runs until the session ends (or is reset)."""
@@ -155,7 +164,9 @@ class Sandbox:
         if source.startswith("\ufeff"):
             source = source[1:]  # a byte-order mark from a file read without utf-8-sig
         limits = self._limits
-        size = len(source.encode("utf-8", "surrogatepass"))
+        size = len(source)  # at most 4 bytes of UTF-8 per character: count only when close
+        if size * 4 > limits.source_bytes:
+            size = len(source.encode("utf-8", "surrogatepass"))
         if size > limits.source_bytes:
             return _failed(
                 "policy",
@@ -180,7 +191,9 @@ class Sandbox:
                 started,
                 calls,
             )
-        except WorkerDied:
+        except WorkerDied as died:
+            if isinstance(died, WorkerGone) and not session:
+                raise  # nothing ran: ``run`` retries on another worker
             lost = "; the session's variables were lost" if session else ""
             return _failed(
                 "crash",
@@ -196,6 +209,11 @@ class Sandbox:
             worker.kill()
             return _failed("crash", "the worker sent a malformed reply", started, calls)
         return result
+
+
+# pydantic-core's validators directly: ``model_validate`` adds a few microseconds per run.
+_validate_result: Callable[[Any], RunResult] = RunResult.__pydantic_validator__.validate_python
+_validate_error: Callable[[Any], SnippetError] = SnippetError.__pydantic_validator__.validate_python
 
 
 def _failed(
@@ -217,12 +235,12 @@ def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) 
         return None
     try:
         error_data = reply.get("error")
-        error = SnippetError.model_validate(error_data) if error_data else None
+        error = _validate_error(error_data) if error_data else None
         ok = bool(reply.get("ok")) and error is None
         stdout = reply.get("stdout") or ""
-        if not isinstance(stdout, str):
+        if type(stdout) is not str:
             raise TypeError("stdout is not a string")
-        return RunResult.model_validate(
+        return _validate_result(
             {
                 "ok": ok,
                 "value": reply.get("value") if ok else None,

@@ -235,3 +235,20 @@ def test_a_model_validator_on_an_empty_argument_model_still_runs() -> None:
         assert refused.error is not None and refused.error.kind == "host_function"
         assert "switched off" in refused.error.message
         assert sandbox.run("ping()").value == "pong"
+
+
+def test_a_worker_killed_while_idle_and_not_reaped_is_skipped() -> None:
+    import os
+    import signal
+    import time
+
+    with Sandbox(pool_size=1) as sandbox:
+        assert sandbox.run("1").value == 1
+        idle = sandbox._pool._idle[0]
+        os.kill(idle.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{idle.pid}/fd/0") and time.monotonic() < deadline:
+            time.sleep(0.01)  # a zombie (not reaped) has closed its pipes
+        result = sandbox.run("2")
+        assert result.ok and result.value == 2
+        assert idle.dead
