@@ -61,6 +61,7 @@ def bridge_list(text: str) -> list[str]:
 
 def run(arguments: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.text import Text
 
     from runtime import (
         Agent,
@@ -70,24 +71,26 @@ def run(arguments: argparse.Namespace) -> int:
         UsageError,
         load_config,
     )
-    from runtime.cli._display import TurnPrinter
+    from runtime.cli._display import TurnPrinter, error_text
     from sandbox import SandboxError
 
     errors = Console(stderr=True)
     workspace: Path = arguments.workspace.expanduser().resolve()
     if not workspace.is_dir():
-        errors.print(f"[red]error:[/] workspace {workspace} is not a folder")
+        errors.print(error_text(f"workspace {workspace} is not a folder"))
         return 2
     try:
         config = load_config(workspace)
     except UsageError as error:
-        errors.print(f"[red]error:[/] {error}")
+        errors.print(error_text(f"{error}"))
         return 2
     spec = arguments.model or config.model
     if not spec:
         errors.print(
-            "[red]error:[/] no model: pass --model SPEC or set model in [tool.punie] "
-            "(e.g. --model openai:http://127.0.0.1:8080/v1)"
+            error_text(
+                "no model: pass --model SPEC or set model in [tool.punie] "
+                "(e.g. --model openai:http://127.0.0.1:8080/v1)"
+            )
         )
         return 2
 
@@ -107,7 +110,7 @@ def run(arguments: argparse.Namespace) -> int:
             seed=pick(arguments.seed, config.seed, None),
         )
     except ValueError as error:
-        errors.print(f"[red]error:[/] {error}")
+        errors.print(error_text(f"{error}"))
         return 2
     try:
         agent = Agent(
@@ -120,7 +123,7 @@ def run(arguments: argparse.Namespace) -> int:
             bridges=arguments.bridges or config.bridges,
         )
     except UsageError as error:
-        errors.print(f"[red]error:[/] {error}")
+        errors.print(error_text(f"{error}"))
         return 2
     with agent:
         if not arguments.json:
@@ -128,15 +131,15 @@ def run(arguments: argparse.Namespace) -> int:
         try:
             result = agent.ask(arguments.question)
         except UsageError as error:
-            errors.print(f"[red]error:[/] {error}")
+            errors.print(error_text(f"{error}"))
             return 2
         except (PunieRuntimeError, SandboxError) as error:
-            errors.print(f"[red]error:[/] {type(error).__name__}: {error}")
+            errors.print(error_text(f"{type(error).__name__}: {error}"))
             for note in getattr(error, "__notes__", ()):  # the trace id of the failed run
-                errors.print(f"  {note} ('punie traces show' has the run up to the failure)")
+                errors.print(Text(f"  {note} ('punie traces show' has the run up to the failure)"))
             return 1
         except KeyboardInterrupt:
-            errors.print("[yellow]cancelled[/]")
+            errors.print(Text("cancelled", "yellow"))
             return 1
     if arguments.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")

@@ -11,7 +11,13 @@ from rich.text import Text
 
 from runtime import Event
 
-__all__ = ["TurnPrinter"]
+__all__ = ["TurnPrinter", "error_text"]
+
+
+def error_text(message: str) -> Text:
+    """``error: MESSAGE`` for stderr. Messages are never read as rich markup: they quote config
+    tables (``[tool.punie]``), lists and server answers, which markup would eat."""
+    return Text.assemble(("error:", "red"), " ", message)
 
 
 class TurnPrinter:

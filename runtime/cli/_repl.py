@@ -43,17 +43,17 @@ def run(arguments: argparse.Namespace) -> int:
         select_host_functions,
     )
     from runtime._repl import Repl, run_repl
-    from runtime.cli._display import TurnPrinter
+    from runtime.cli._display import TurnPrinter, error_text
 
     console = Console()
     workspace: Path = arguments.workspace.expanduser().resolve()
     if not workspace.is_dir():
-        Console(stderr=True).print(f"[red]error:[/] workspace {workspace} is not a folder")
+        Console(stderr=True).print(error_text(f"workspace {workspace} is not a folder"))
         return 2
     try:
         config = load_config(workspace)
     except UsageError as error:
-        Console(stderr=True).print(f"[red]error:[/] {error}")
+        Console(stderr=True).print(error_text(f"{error}"))
         return 2
     allow_write = arguments.allow_write or config.allow_write
     selected = arguments.bridges or config.bridges
@@ -62,7 +62,7 @@ def run(arguments: argparse.Namespace) -> int:
         if selected is not None:
             functions = select_host_functions(functions, selected)
     except UsageError as error:
-        Console(stderr=True).print(f"[red]error:[/] {error}")
+        Console(stderr=True).print(error_text(f"{error}"))
         return 2
     spec = arguments.model or config.model
     agents: list[Agent] = []

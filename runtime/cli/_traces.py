@@ -71,6 +71,7 @@ def run(arguments: argparse.Namespace) -> int:
     from rich.console import Console
 
     from runtime import TraceError, TraceStore
+    from runtime.cli._display import error_text
 
     store = TraceStore(arguments.dir)
     console = Console()
@@ -81,7 +82,7 @@ def run(arguments: argparse.Namespace) -> int:
             return _show(store, console, arguments.trace_id, arguments.json)
         return _export(store, arguments)
     except TraceError as error:
-        Console(stderr=True).print(f"[red]error:[/] {error}")
+        Console(stderr=True).print(error_text(f"{error}"))
         return 1
 
 

@@ -267,3 +267,12 @@ def test_export_leaves_out_runs_in_which_the_model_never_replied(
     assert "left out 1 trace(s) in which the model never replied" in captured.err
     assert main(["traces", "export", "--format", "events", "--outcome", "error"]) == 0
     assert '"run_finished"' in capsys.readouterr().out
+
+
+def test_error_messages_are_printed_verbatim_not_as_markup(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "hi", "--workspace", str(workspace)]) == 2
+    assert "set model in [tool.punie]" in capsys.readouterr().err
+    assert main(["traces", "show", "[bold]x"]) == 1
+    assert "no trace '[bold]x'" in capsys.readouterr().err
