@@ -17,7 +17,7 @@ from pathlib import Path
 from lsprotocol import types
 from pydantic import BaseModel, ConfigDict, Field
 
-from bridges._errors import BridgeArgumentError
+from bridges._errors import BridgeArgumentError, ToolError
 from bridges._record import BridgeContext
 from bridges._workspace import resolve_in_workspace
 from bridges.lsp._convert import (
@@ -28,7 +28,7 @@ from bridges.lsp._convert import (
     outline_of,
 )
 from bridges.lsp._positions import Outline, Target, find_target, to_server
-from bridges.lsp._session import LanguageServerSession, session_for
+from bridges.lsp._session import SERVERS, LanguageServerSession, session_for
 from parsers.contracts.lsp import (
     DefinitionResult,
     DocumentSymbolsResult,
@@ -95,8 +95,20 @@ class WorkspaceSymbolsArguments(BaseModel):
     """At most this many symbols are returned."""
 
 
+SERVER_VARIABLE = "PUNIE_LSP_SERVER"
+"""Environment variable choosing the navigation bridges' language server: 'ty' (the default,
+installed with punie) or 'basedpyright' (``pip install basedpyright``)."""
+
+
 def _session(context: BridgeContext) -> LanguageServerSession:
-    return session_for(context.workspace)
+    server = os.environ.get(SERVER_VARIABLE, "").strip() or "ty"
+    if server not in SERVERS:
+        raise ToolError(
+            f"{SERVER_VARIABLE}={server!r} names no supported language server; set it to one of "
+            f"{', '.join(sorted(SERVERS))} (or unset it for ty)",
+            tool=server,
+        )
+    return session_for(context.workspace, server=server)
 
 
 _PLAIN = re.compile(r"[\w.\- ]+(?:/[\w.\- ]+)*")

@@ -12,7 +12,14 @@ from typing import Any
 import pygls
 import pytest
 
-from bridges import BridgeArgumentError, BridgeContext, PathNotFound, PathOutsideWorkspace
+from bridges import (
+    BridgeArgumentError,
+    BridgeContext,
+    PathNotFound,
+    PathOutsideWorkspace,
+    ToolError,
+)
+from bridges._runner import locate_tool
 from bridges.lsp import BRIDGES, session_for
 from bridges.lsp._bridges import (
     DocumentSymbolsArguments,
@@ -235,6 +242,49 @@ def test_bad_arguments_are_typed_errors_that_say_what_to_do(
 ) -> None:
     with pytest.raises(error, match=re.escape(words)):
         goto_definition(nav_context, PositionArguments(**arguments))
+
+
+def basedpyright_installed() -> bool:
+    try:
+        locate_tool("basedpyright-langserver")
+    except ToolError:
+        return False
+    return True
+
+
+def test_unknown_configured_server_is_a_typed_error(
+    nav_context: BridgeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUNIE_LSP_SERVER", "jedi")
+    with pytest.raises(ToolError, match=r"PUNIE_LSP_SERVER='jedi'.*basedpyright, ty"):
+        workspace_symbols(nav_context, WorkspaceSymbolsArguments(query="Cart"))
+
+
+@pytest.mark.skipif(not basedpyright_installed(), reason="basedpyright is optional (pip install)")
+def test_basedpyright_answers_like_ty(
+    nav_context: BridgeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asks = [
+        (goto_definition, PositionArguments(file="shop/pricing.py", symbol="Cart")),
+        (find_references, ReferencesArguments(file="shop/models.py", symbol="Product")),
+        (workspace_symbols, WorkspaceSymbolsArguments(query="Inventory")),
+    ]
+    with_ty = [ask(nav_context, arguments) for ask, arguments in asks]
+    monkeypatch.setenv("PUNIE_LSP_SERVER", "basedpyright")
+    try:
+        with_basedpyright = [ask(nav_context, arguments) for ask, arguments in asks]
+        assert session_for(nav_context.workspace, server="basedpyright").pid is not None
+    finally:
+        session_for(nav_context.workspace, server="basedpyright").close()
+    definitions = [
+        [(d.file, d.line, d.column) for d in r.definitions]
+        for r in (with_ty[0], with_basedpyright[0])
+    ]
+    assert definitions[0] == definitions[1] == [("shop/cart.py", 8, 7)]
+    ty_files, bp_files = set(with_ty[1].files), set(with_basedpyright[1].files)
+    assert ty_files == bp_files
+    assert with_basedpyright[2].symbols[0].name == "Inventory"
+    assert with_basedpyright[2].symbols[0].file == with_ty[2].symbols[0].file
 
 
 def test_blank_workspace_query_is_a_typed_error(nav_context: BridgeContext) -> None:
