@@ -264,27 +264,30 @@ def test_unknown_configured_server_is_a_typed_error(
 def test_basedpyright_answers_like_ty(
     nav_context: BridgeContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asks = [
-        (goto_definition, PositionArguments(file="shop/pricing.py", symbol="Cart")),
-        (find_references, ReferencesArguments(file="shop/models.py", symbol="Product")),
-        (workspace_symbols, WorkspaceSymbolsArguments(query="Inventory")),
-    ]
-    with_ty = [ask(nav_context, arguments) for ask, arguments in asks]
+    def ask() -> tuple[list[tuple[str, int, int]], list[str], tuple[str, str]]:
+        definition = goto_definition(
+            nav_context, PositionArguments(file="shop/pricing.py", symbol="Cart")
+        )
+        references = find_references(
+            nav_context, ReferencesArguments(file="shop/models.py", symbol="Product")
+        )
+        found = workspace_symbols(nav_context, WorkspaceSymbolsArguments(query="Inventory"))
+        return (
+            [(d.file, d.line, d.column) for d in definition.definitions],
+            references.files,
+            (found.symbols[0].name, found.symbols[0].file),
+        )
+
+    with_ty = ask()
     monkeypatch.setenv("PUNIE_LSP_SERVER", "basedpyright")
     try:
-        with_basedpyright = [ask(nav_context, arguments) for ask, arguments in asks]
+        with_basedpyright = ask()
         assert session_for(nav_context.workspace, server="basedpyright").pid is not None
     finally:
         session_for(nav_context.workspace, server="basedpyright").close()
-    definitions = [
-        [(d.file, d.line, d.column) for d in r.definitions]
-        for r in (with_ty[0], with_basedpyright[0])
-    ]
-    assert definitions[0] == definitions[1] == [("shop/cart.py", 8, 7)]
-    ty_files, bp_files = set(with_ty[1].files), set(with_basedpyright[1].files)
-    assert ty_files == bp_files
-    assert with_basedpyright[2].symbols[0].name == "Inventory"
-    assert with_basedpyright[2].symbols[0].file == with_ty[2].symbols[0].file
+    assert with_ty[0] == with_basedpyright[0] == [("shop/cart.py", 8, 7)]
+    assert with_ty[1] == with_basedpyright[1]
+    assert with_ty[2] == with_basedpyright[2] == ("Inventory", "shop/inventory.py")
 
 
 def test_blank_workspace_query_is_a_typed_error(nav_context: BridgeContext) -> None:
