@@ -88,10 +88,11 @@ def run(arguments: argparse.Namespace) -> int:
 
 def _list(store: Any, console: Any, limit: int) -> int:
     from rich.table import Column, Table
+    from rich.text import Text
 
     traces = list(store.all())[-limit:]
     if not traces:
-        console.print(f"no traces in {store.directory}")
+        console.print(Text(f"no traces in {store.directory}"))
         return 0
     table = Table(
         Column("id", no_wrap=True),
@@ -102,25 +103,27 @@ def _list(store: Any, console: Any, limit: int) -> int:
     )
     for trace in traces:
         question = trace.question if len(trace.question) <= 60 else trace.question[:57] + "..."
-        table.add_row(
-            trace.trace_id,
+        table.add_row(  # Text: a question like "what is [tool.punie]?" is not markup
+            Text(trace.trace_id),
             trace.created.strftime("%Y-%m-%d %H:%M:%S"),
             trace.outcome,
             str(trace.turns),
-            question,
+            Text(question),
         )
     console.print(table)
     return 0
 
 
 def _show(store: Any, console: Any, trace_id: str, raw: bool) -> int:
+    from rich.text import Text
+
     from runtime.cli._display import TurnPrinter
 
     trace = store.load(trace_id)
     if raw:
         sys.stdout.write(trace.path.read_text(encoding="utf-8"))
         return 0
-    console.print(f"question: {trace.question}")
+    console.print(Text(f"question: {trace.question}"))
     printer = TurnPrinter(console)
     for event in trace.events:
         printer(event)

@@ -276,3 +276,17 @@ def test_error_messages_are_printed_verbatim_not_as_markup(
     assert "set model in [tool.punie]" in capsys.readouterr().err
     assert main(["traces", "show", "[bold]x"]) == 1
     assert "no trace '[bold]x'" in capsys.readouterr().err
+
+
+def test_traces_show_questions_verbatim(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one table row per trace
+    question = "what does [tool.punie] set?"
+    arguments = ["ask", question, "--model", "scripted:replies.json"]
+    main([*arguments, "--workspace", str(workspace), "--json"])
+    trace_id = json.loads(capsys.readouterr().out)["trace_id"]
+    assert main(["traces", "list"]) == 0
+    assert question in capsys.readouterr().out
+    assert main(["traces", "show", trace_id]) == 0
+    assert f"question: {question}" in capsys.readouterr().out
