@@ -162,9 +162,13 @@ class Repl:
             self.names.clear()
             return Text("session reset", "dim")
         if command == ":save":
-            return self._save(Path(argument)) if argument else Text(":save FILE", "red")
+            return (
+                self._save(Path(argument).expanduser()) if argument else Text(":save FILE", "red")
+            )
         if command == ":load":
-            return self._load(Path(argument)) if argument else Text(":load FILE", "red")
+            return (
+                self._load(Path(argument).expanduser()) if argument else Text(":load FILE", "red")
+            )
         if command == ":ask":
             if not argument:
                 return Text(":ask QUESTION", "red")

@@ -204,3 +204,13 @@ def test_repl_in_a_terminal(tmp_path: Path) -> None:
     finally:
         child.close(force=True)
     assert "x = 21 * 2" in history.read_text()
+
+
+def test_save_and_load_expand_the_home_folder(
+    repl: Repl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    repl.handle("home_value = 7")
+    assert "saved" in text_of(repl.handle(":save ~/s.json"))
+    assert json.loads((tmp_path / "s.json").read_text())["names"]["home_value"] == 7
+    assert "loaded" in text_of(repl.handle(":load ~/s.json"))
