@@ -63,7 +63,7 @@ def test_host_function_time_does_not_count() -> None:
         "x = 'a' * (10 ** 10)",
         "x = [0] * (10 ** 10)",
         "blocks = []\nwhile True:\n    blocks.append('x' * 10 ** 7)",
-        "d = {}\ni = 0\nwhile True:\n    d[i] = [i] * 100000\n    i += 1",
+        "d = {}\ni = 0\nwhile True:\n    d[i] = [i] * 1000000\n    i += 1",
     ],
     ids=["string", "list", "append-loop", "dict-growth"],
 )
