@@ -73,7 +73,7 @@ class HostFunction:
         function_name = name or getattr(function, "__name__", "")
         signature = inspect.signature(function)
         try:
-            hints = get_type_hints(function)
+            hints = get_type_hints(function, include_extras=True)
         except Exception as error:  # unresolved forward references and the like
             raise TypeError(
                 f"cannot resolve the annotations of {function_name!r}: {error}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sandbox import HostFunction
 from sandbox._stubs import render_stub, render_stubs
@@ -86,3 +87,14 @@ def test_single_stub_without_models() -> None:
 
 def test_rendered_stub_is_valid_python() -> None:
     compile(render_stubs([check, double]), "<stubs>", "exec")
+
+
+def test_annotated_constraints_are_kept_and_rendered_as_the_base_type() -> None:
+    def head(*, count: Annotated[int, Field(ge=1, le=50)] = 10) -> list[str]:
+        raise NotImplementedError
+
+    function = HostFunction.from_callable(head)
+    with pytest.raises(ValidationError):
+        function.argument_model.model_validate({"count": 0})
+    assert function.argument_model.model_validate({"count": 5}).model_dump() == {"count": 5}
+    assert render_stub(function) == "def head(*, count: int = 10) -> list[str]:\n    ...\n"
