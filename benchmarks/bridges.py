@@ -90,9 +90,15 @@ def measure(
     bridge()  # warm caches (tool version, file system) for both
     plain()
     bridge_times, direct_times = [], []
-    for _ in range(repeat):
-        bridge_times.append(timed(bridge))
-        direct_times.append(timed(plain))
+    for index in range(repeat):
+        # Alternate which goes first: on a busy machine the second of a pair ran measurably
+        # faster or slower (page cache, CPU frequency), a bias of up to 30% either way.
+        if index % 2:
+            direct_times.append(timed(plain))
+            bridge_times.append(timed(bridge))
+        else:
+            bridge_times.append(timed(bridge))
+            direct_times.append(timed(plain))
     b, d = statistics.median(bridge_times), statistics.median(direct_times)
     return label, b, d, b / d
 
