@@ -2,7 +2,9 @@
 
 Without ``--workspace`` the snippet has no host functions (plain restricted Python). With
 ``--workspace DIR`` it gets the workspace's bridges (``bridges.default_bridges``), read-only
-unless ``--allow-write``. Output: the snippet's printed text, then the value of its last
+unless ``--allow-write``, and the snippet is first compared with their stubs by
+``sandbox.precheck``: what it finds (a misspelt bridge or field, a positional argument) is printed
+to stderr as a warning, the way the agent would tell the model, and the snippet still runs. Output: the snippet's printed text, then the value of its last
 expression (``repr``-like, JSON for data); or, with ``--json``, the whole ``RunResult``. Exit
 status: 0 the snippet succeeded, 1 it failed, 2 usage error.
 """
@@ -74,7 +76,7 @@ def run(namespace: argparse.Namespace) -> int:
     """Handler of ``punie run``."""
     from pydantic import ValidationError
 
-    from sandbox import Limits, Sandbox
+    from sandbox import Limits, Sandbox, precheck
 
     try:
         source = _read_source(namespace)
@@ -105,6 +107,8 @@ def run(namespace: argparse.Namespace) -> int:
         if isinstance(loaded, str):
             return _usage(loaded)
         host_functions = loaded
+        for issue in precheck(source, host_functions):
+            print(f"punie run: warning: {issue.message}", file=sys.stderr)
     with Sandbox(host_functions=host_functions, limits=limits, pool_size=1) as sandbox:
         result = sandbox.run(source)
     if namespace.json:

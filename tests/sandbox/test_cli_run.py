@@ -97,3 +97,15 @@ def test_workspace_bridges_are_host_functions(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == [2, "def f():"]
     escape = punie("run", "--workspace", str(tmp_path), "-c", "read_file(path='../x')")
     assert escape.returncode == 1 and "host_function" in escape.stderr
+
+
+def test_workspace_snippets_get_the_pre_run_check_as_warnings(tmp_path: Path) -> None:
+    (tmp_path / "module.py").write_text("x = 1\n", encoding="utf-8")
+    done = punie("run", "--workspace", str(tmp_path), "-c", "read_file('module.py')")
+    assert done.returncode == 1
+    assert (
+        "punie run: warning: line 1: read_file() takes keyword arguments only; "
+        "write read_file(path=..., start_line=..., end_line=...)" in done.stderr
+    )
+    clean = punie("run", "--workspace", str(tmp_path), "-c", "read_file(path='module.py').text")
+    assert clean.returncode == 0 and "warning" not in clean.stderr
