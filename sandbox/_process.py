@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -28,7 +29,14 @@ from typing import Any
 
 from sandbox._errors import WorkerStartError
 from sandbox._watchdog import WATCHDOG
-from sandbox._worker._protocol import FrameBuffer, FrameError, encode_for_worker, write_all
+from sandbox._worker._protocol import (
+    FrameBuffer,
+    FrameError,
+    encode_for_worker,
+    poller_for,
+    wait_briefly,
+    write_all,
+)
 
 __all__ = ["WorkerDied", "WorkerGone", "WorkerProcess", "WorkerTimeout"]
 
@@ -136,6 +144,7 @@ class WorkerProcess:
             os.close(from_worker_write)
         self._resources.process = self._process
         self._buffer = FrameBuffer()
+        self._poller: select.poll | None = None
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
@@ -238,6 +247,9 @@ class WorkerProcess:
         try:
             message = buffer.next_message() if len(buffer) else None
             while message is None:
+                if self._poller is None:
+                    self._poller = poller_for(self._read_fd)
+                wait_briefly(self._poller)
                 try:
                     chunk = os.read(self._read_fd, _READ_BYTES)
                 except OSError:
