@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -144,7 +143,7 @@ class WorkerProcess:
             os.close(from_worker_write)
         self._resources.process = self._process
         self._buffer = FrameBuffer()
-        self._poller: select.poll | None = None
+        self._poller = poller_for(read_fd)
         self.ready: dict[str, Any] | None = None
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
@@ -247,8 +246,6 @@ class WorkerProcess:
         try:
             message = buffer.next_message() if len(buffer) else None
             while message is None:
-                if self._poller is None:
-                    self._poller = poller_for(self._read_fd)
                 wait_briefly(self._poller)
                 try:
                     chunk = os.read(self._read_fd, _READ_BYTES)
