@@ -17,13 +17,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import select
+import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bridges._errors import ToolCrashed, ToolMissing, ToolTimeout
@@ -42,17 +44,32 @@ _STDERR_TAIL = 1500
 
 @dataclass(frozen=True)
 class ToolRun:
-    """What a finished tool process left behind."""
+    """What a finished tool process left behind.
+
+    The output is kept as the chunks read from the pipes and joined and decoded only when
+    ``stdout``/``stderr`` is read: a bridge that parsed a large report while it streamed in
+    (``stdout_sink``) never pays for a second copy of it.
+    """
 
     tool: str
     """The program name, e.g. 'ruff'."""
     argv: tuple[str, ...]
     """The full command line that ran (absolute program path first)."""
     returncode: int
-    stdout: str
-    stderr: str
     duration_s: float
     """Wall-clock seconds from start to exit."""
+    stdout_chunks: tuple[bytes, ...] = field(default=(), repr=False)
+    stderr_chunks: tuple[bytes, ...] = field(default=(), repr=False)
+
+    @functools.cached_property
+    def stdout(self) -> str:
+        """Standard output as text (invalid UTF-8 replaced)."""
+        return b"".join(self.stdout_chunks).decode("utf-8", errors="replace")
+
+    @functools.cached_property
+    def stderr(self) -> str:
+        """Standard error as text (invalid UTF-8 replaced)."""
+        return b"".join(self.stderr_chunks).decode("utf-8", errors="replace")
 
 
 @functools.cache
@@ -114,11 +131,15 @@ def run_tool(
     timeout_s: float,
     ok_returncodes: Collection[int] = (0, 1),
     env: Mapping[str, str] | None = None,
+    stdout_sink: Callable[[bytes], None] | None = None,
 ) -> ToolRun:
     """Run ``name args...`` in ``cwd`` and return its output; typed errors for every failure.
 
     ``ok_returncodes`` are the statuses that mean "the tool worked" (for linters, 1 usually means
     "found problems"); anything else, or death by a signal, raises ``ToolCrashed``.
+    ``stdout_sink``, when given, receives the standard output chunk by chunk while the tool is
+    still writing (it must not raise), so a parser can work during the run instead of after it;
+    the whole output is still in the returned ``ToolRun``.
     """
     program = locate_tool(name)
     argv = (str(program), *args)
@@ -144,7 +165,7 @@ def run_tool(
             f"the tool '{name}' at {program} is not executable; answer without it", tool=name
         ) from None
     try:
-        stdout, stderr = process.communicate(timeout=timeout_s)
+        stdout, stderr = _communicate(process, stdout_sink, timeout_s)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
@@ -158,13 +179,69 @@ def run_tool(
         tool=name,
         argv=argv,
         returncode=process.returncode,
-        stdout=stdout.decode("utf-8", errors="replace"),
-        stderr=stderr.decode("utf-8", errors="replace"),
         duration_s=duration,
+        stdout_chunks=stdout,
+        stderr_chunks=stderr,
     )
     if run.returncode not in ok_returncodes:
         raise ToolCrashed(crash_message(run), tool=name)
     return run
+
+
+def _communicate(
+    process: subprocess.Popen[bytes], sink: Callable[[bytes], None] | None, timeout_s: float
+) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """``Popen.communicate(timeout=...)``, with two differences that matter for speed.
+
+    Standard output can go to ``sink`` chunk by chunk as it arrives. And the exit is awaited on
+    a pidfd instead of ``Popen.wait(timeout)``, which polls with sleeps of 0.5, 1, 2... ms: a
+    tool that exits a moment after closing its output cost a bridge up to 1.5 ms per call,
+    10% of a 14 ms ruff run. Raises ``subprocess.TimeoutExpired`` past ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
+    assert process.stdout is not None and process.stderr is not None
+    out: list[bytes] = []
+    err: list[bytes] = []
+    targets = {process.stdout.fileno(): out, process.stderr.fileno(): err}
+    stdout_fd = process.stdout.fileno()
+    with selectors.DefaultSelector() as selector:
+        for descriptor in targets:
+            selector.register(descriptor, selectors.EVENT_READ)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(process.args, timeout_s)
+            for key, _ in selector.select(remaining):
+                chunk = os.read(key.fd, _CHUNK)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                targets[key.fd].append(chunk)
+                if sink is not None and key.fd == stdout_fd:
+                    sink(chunk)
+    _wait_for_exit(process, deadline, timeout_s)
+    process.stdout.close()
+    process.stderr.close()
+    return tuple(out), tuple(err)
+
+
+def _wait_for_exit(process: subprocess.Popen[bytes], deadline: float, timeout_s: float) -> None:
+    remaining = max(deadline - time.monotonic(), 0.0)
+    try:
+        descriptor = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux >= 5.3: the standard polling wait
+        process.wait(max(remaining, 0.001))
+        return
+    try:
+        ready, _, _ = select.select([descriptor], [], [], remaining)
+    finally:
+        os.close(descriptor)
+    if not ready:
+        raise subprocess.TimeoutExpired(process.args, timeout_s)
+    process.wait()  # it has exited: this reaps it at once
+
+
+_CHUNK = 1 << 16
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -9,12 +9,13 @@ the known format raises ``ParseError`` naming the tool, its version and the offe
 from parsers._errors import ParseError
 from parsers._git import LOG_FORMAT, parse_git_log, parse_git_numstat, parse_git_status
 from parsers._pytest import parse_pytest_reportlog
-from parsers._ruff import parse_ruff_format, parse_ruff_json
+from parsers._ruff import RuffJsonStream, parse_ruff_format, parse_ruff_json
 from parsers._ty import parse_ty_gitlab
 
 __all__ = [
     "LOG_FORMAT",
     "ParseError",
+    "RuffJsonStream",
     "parse_git_log",
     "parse_git_numstat",
     "parse_git_status",

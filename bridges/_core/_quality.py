@@ -26,9 +26,9 @@ from bridges._record import BridgeContext
 from bridges._runner import crash_message, run_tool, tool_version
 from parsers import (
     ParseError,
+    RuffJsonStream,
     parse_pytest_reportlog,
     parse_ruff_format,
-    parse_ruff_json,
     parse_ty_gitlab,
 )
 from parsers.contracts import FormatResult, RuffResult, TestResult, TypeCheckResult
@@ -108,8 +108,10 @@ def ruff_check(context: BridgeContext, arguments: RuffArguments) -> RuffResult:
             f"select={list(select)!r} is not a list of ruff rule codes; pass codes or prefixes "
             "like ['F401', 'E7', 'B'] or None for the default set"
         )
+    # The report is decoded while ruff writes it (a large one takes ruff ~12 ms to print).
+    report = RuffJsonStream(version=tool_version("ruff"), root=str(context.workspace))
     try:
-        run = run_tool(
+        run_tool(
             "ruff",
             [
                 "check",
@@ -122,6 +124,7 @@ def ruff_check(context: BridgeContext, arguments: RuffArguments) -> RuffResult:
             ],
             cwd=context.workspace,
             timeout_s=context.timeout_s,
+            stdout_sink=report.feed,
         )
     except ToolCrashed as error:
         if "Unknown rule selector" in str(error):
@@ -130,12 +133,7 @@ def ruff_check(context: BridgeContext, arguments: RuffArguments) -> RuffResult:
                 "like 'F401' or prefixes like 'E', or None for the default set"
             ) from None
         raise
-    result = parsed(
-        "ruff",
-        lambda: parse_ruff_json(
-            run.stdout, version=tool_version("ruff"), root=str(context.workspace)
-        ),
-    )
+    result = parsed("ruff", report.finish)
     hidden = outside(context.workspace, (v.file for v in result.violations))
     if not hidden:
         return result

@@ -70,6 +70,7 @@ BRIDGES_API = [
 PARSERS_API = [
     "LOG_FORMAT",
     "ParseError",
+    "RuffJsonStream",
     "parse_git_log",
     "parse_git_numstat",
     "parse_git_status",

@@ -41,6 +41,12 @@ def test_a_hanging_tool_is_killed(tmp_path: Path) -> None:
         run_tool(PYTHON, ["-c", "import time; time.sleep(30)"], cwd=tmp_path, timeout_s=0.5)
 
 
+def test_a_tool_that_closes_its_output_but_keeps_running_is_killed(tmp_path: Path) -> None:
+    script = "import os, time; os.close(1); os.close(2); time.sleep(30)"
+    with pytest.raises(ToolTimeout, match=r"did not finish within 0\.5 s"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=0.5)
+
+
 def test_an_unexpected_exit_status(tmp_path: Path) -> None:
     script = "import sys; print('boom: disk on fire', file=sys.stderr); sys.exit(3)"
     with pytest.raises(ToolCrashed, match="exit status 3: boom: disk on fire"):
@@ -51,6 +57,43 @@ def test_death_by_a_signal(tmp_path: Path) -> None:
     script = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
     with pytest.raises(ToolCrashed, match="killed by signal SIGKILL"):
         run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=10)
+
+
+def test_a_stdout_sink_sees_the_output_while_the_tool_still_runs(tmp_path: Path) -> None:
+    # The child prints, then waits until the sink has seen that line (a file the test's sink
+    # creates), then prints more: it can only finish if chunks reach the sink during the run.
+    flag = tmp_path / "seen"
+    script = (
+        "import os, sys, time\n"
+        "sys.stdout.write('first\\n'); sys.stdout.flush()\n"
+        f"while not os.path.exists({str(flag)!r}): time.sleep(0.01)\n"
+        "print('x' * 200_000); print('oops', file=sys.stderr)\n"
+    )
+    chunks: list[bytes] = []
+
+    def sink(chunk: bytes) -> None:
+        chunks.append(chunk)
+        flag.touch()
+
+    run = run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=20, stdout_sink=sink)
+    assert chunks[0] == b"first\n"
+    assert b"".join(chunks).decode() == run.stdout == "first\n" + "x" * 200_000 + "\n"
+    assert run.stderr == "oops\n"
+    assert run.returncode == 0
+
+
+def test_a_stdout_sink_does_not_lift_the_time_limit(tmp_path: Path) -> None:
+    script = "import time; print('start', flush=True); time.sleep(30)"
+    chunks: list[bytes] = []
+    with pytest.raises(ToolTimeout, match=r"did not finish within 0\.5 s"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=0.5, stdout_sink=chunks.append)
+    assert chunks == [b"start\n"]
+
+
+def test_a_crash_is_reported_with_a_sink_too(tmp_path: Path) -> None:
+    script = "import sys; print('[1,'); print('boom', file=sys.stderr); sys.exit(3)"
+    with pytest.raises(ToolCrashed, match="exit status 3: boom"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=10, stdout_sink=lambda _: None)
 
 
 def test_the_environment_is_scrubbed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from parser_fixture_files import captured
 
-from parsers import ParseError, parse_ruff_format, parse_ruff_json
+from parsers import ParseError, RuffJsonStream, parse_ruff_format, parse_ruff_json
 
 
 def lint(case: str):
@@ -81,7 +83,16 @@ def test_the_tools_own_error_output_is_not_a_report() -> None:
     ("text", "reason"),
     [
         ('{"violations": []}', "expected a JSON array"),
-        ('[{"code": "F401", "message": "m", "filename": "a.py"}]', "missing key 'location.row'"),
+        ('[{"code": "F401", "message": "m", "filename": "a.py"}]', "missing key 'location'"),
+        (
+            '[{"code": "F401", "filename": "a.py", "location": {"row": 1, "column": 1}}]',
+            "'message'",
+        ),
+        (
+            '[{"code": 401, "message": "m", "filename": "a.py", "location": {"row": 1, "column": 1}}]',
+            "unexpected value for 'code'",
+        ),
+        ('[{"code": "F401", "message": "m"', "not JSON"),
         (
             '[{"code": "F401", "message": "m", "filename": "a.py",'
             ' "location": {"line": 1, "column": 1}, "fix": null}]',
@@ -98,6 +109,74 @@ def test_lint_format_drift(text: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason) as caught:
         parse_ruff_json(text, version="ruff 9.9.9")
     assert "ruff (ruff 9.9.9)" in str(caught.value)
+
+
+def streamed(text: str, size: int, *, version: str = "ruff 0.17.6", root: str = ""):
+    stream = RuffJsonStream(version=version, root=root)
+    data = text.encode("utf-8")
+    for start in range(0, len(data), size):
+        stream.feed(data[start : start + size])
+    return stream.finish()
+
+
+@pytest.mark.parametrize("case", ["clean", "shop", "many", "unicode", "syntax"])
+@pytest.mark.parametrize("size", [1, 7, 300, 4096, 1 << 20])
+def test_a_streamed_report_parses_like_the_whole(case: str, size: int) -> None:
+    # Chunks cut anywhere (inside a multi-byte character, between '},' and the newline) give
+    # exactly the one-shot result.
+    run = captured("ruff", case)
+    text = run.read("stdout")
+    assert streamed(text, size, root=run.root) == lint(case)
+
+
+def test_a_stream_decodes_items_before_the_output_ends() -> None:
+    run = captured("ruff", "many")
+    text = run.read("stdout")
+    stream = RuffJsonStream(version=run.version, root=run.root)
+    stream.feed(text[: len(text) // 2].encode())
+    assert stream._violations, "the first half's complete items were not decoded yet"
+    stream.feed(text[len(text) // 2 :].encode())
+    assert stream.finish().violation_count == 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Unknown rule selector: Q999",
+        '{"violations": []}',
+        # compact layout: nothing to cut on, decoded at the end
+        '[{"code": "F401", "message": "m", "filename": "a.py", "location": {"row": 1, '
+        '"column": 1}, "fix": null}]',
+    ],
+)
+def test_a_stream_of_an_unexpected_layout_ends_like_the_one_shot_parse(text: str) -> None:
+    try:
+        expected = parse_ruff_json(text, version="ruff 0.17.6")
+    except ParseError as error:
+        with pytest.raises(ParseError) as caught:
+            streamed(text, 5)
+        assert str(caught.value) == str(error)
+    else:
+        assert streamed(text, 5) == expected
+
+
+def test_a_stream_whose_batches_arrive_out_of_order_is_still_sorted() -> None:
+    run = captured("ruff", "many")
+    items = json.loads(run.read("stdout"))
+    text = json.dumps(items[::-1], indent=2)  # the same pretty layout, files in reverse
+    result = streamed(text, 2048, root=run.root)
+    assert result == lint("many")
+    assert result == parse_ruff_json(text, version=run.version, root=run.root)
+
+
+def test_a_bad_item_in_the_middle_of_a_stream_is_reported_as_drift() -> None:
+    text = captured("ruff", "many").read("stdout").replace('"safe"', '"sometimes"', 1)
+    with pytest.raises(ParseError, match="unknown fix applicability 'sometimes'") as caught:
+        streamed(text, 512)
+    with pytest.raises(ParseError) as one_shot:
+        parse_ruff_json(text, version="ruff 0.17.6")
+    assert str(caught.value) == str(one_shot.value)
 
 
 def test_format_clean() -> None:
