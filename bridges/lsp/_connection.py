@@ -11,6 +11,10 @@ with lsprotocol 2025.0.0 are handled in one place:
   silent server cannot hang a bridge.
 - The server's stderr is drained continuously into a short ring buffer (a full pipe would block
   the server; the tail goes into error messages).
+- Requests are written to the server's stdin by the calling thread itself (``_PipeWriter``,
+  a non-blocking, ordered, thread-safe writer that replaces pygls' asyncio one); only the
+  answers come back through the loop thread. Handing each request to the loop thread first
+  cost a thread wake-up, a fifth of a warm navigation call.
 - Server-to-client requests are answered: ``workspace/configuration`` (defaults),
   ``client/registerCapability``, ``window/workDoneProgress/create`` and friends.
 - The server does not watch files itself: it asks the client to. Before each request the
@@ -34,13 +38,15 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Optional, Union
 
+import attrs
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
-from pygls.protocol import default_converter
+from pygls.protocol import LanguageServerProtocol, default_converter
 
+from bridges.lsp._convert import file_uri
 from bridges.lsp._files import Changes, SourceTracker
 
-__all__ = ["Connection", "ServerExited"]
+__all__ = ["RAW_RESULTS", "Connection", "ServerExited", "initialize_params"]
 
 logger = logging.getLogger("punie.lsp.client")
 
@@ -49,8 +55,20 @@ class ServerExited(Exception):
     """The server process is gone (crashed, killed, or closed); the session may restart it."""
 
 
+@attrs.define
+class _RawResponse:
+    """A response whose result stays the decoded JSON (see ``RAW_RESULTS``)."""
+
+    id: int | str
+    jsonrpc: str
+    result: Any
+
+
 def _converter() -> Any:
     converter = default_converter()
+    # pygls' generic response turns dict results into namedtuples (through a JSON round trip);
+    # ours keeps them as they were decoded.
+    converter.register_structure_hook(_RawResponse, lambda data, cls: cls(**data))
     notebook_sync = Optional[  # noqa: UP045 - must be the exact key lsprotocol registers
         Union[  # noqa: UP007
             types.NotebookDocumentSyncOptions, types.NotebookDocumentSyncRegistrationOptions
@@ -60,16 +78,145 @@ def _converter() -> Any:
     return converter
 
 
+RAW_RESULTS = frozenset(
+    {
+        types.TEXT_DOCUMENT_DEFINITION,
+        types.TEXT_DOCUMENT_REFERENCES,
+        types.TEXT_DOCUMENT_HOVER,
+        types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+        types.WORKSPACE_SYMBOL,
+    }
+)
+"""Requests whose answers stay plain JSON: ``bridges.lsp._convert`` turns them into contracts
+directly, and structuring them into lsprotocol objects first cost more than that conversion."""
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls' protocol, minus the structuring of the answers in ``RAW_RESULTS``."""
+
+    # pygls caches the inherited method with lru_cache; a plain method overrides it fine.
+    def get_result_type(self, method: str) -> Any:  # ty: ignore[incompatible-attribute-override]
+        if method in RAW_RESULTS:
+            return _RawResponse
+        return super().get_result_type(method)
+
+
 class _Client(LanguageClient):
     """A pygls client that remembers when its server process exits."""
 
     def __init__(self) -> None:
-        super().__init__("punie", "0.1", converter_factory=_converter)
+        super().__init__("punie", "0.1", protocol_cls=_Protocol, converter_factory=_converter)
         self.exited = asyncio.Event()
 
     async def server_exit(self, server: asyncio.subprocess.Process) -> None:
         logger.info("language server %s exited with status %s", server.pid, server.returncode)
         self.exited.set()
+
+
+def initialize_params(workspace: Path) -> types.InitializeParams:
+    """What punie's client tells a language server about itself (shared with the benchmark's
+    stock-pygls baseline, so that both ask the same server the same way)."""
+    uri = workspace.as_uri()
+    return types.InitializeParams(
+        process_id=os.getpid(),
+        root_uri=uri,
+        workspace_folders=[types.WorkspaceFolder(uri=uri, name=workspace.name)],
+        capabilities=types.ClientCapabilities(
+            general=types.GeneralClientCapabilities(position_encodings=["utf-32", "utf-16"]),
+            workspace=types.WorkspaceClientCapabilities(
+                configuration=True,
+                workspace_folders=True,
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                    dynamic_registration=True
+                ),
+                symbol=types.WorkspaceSymbolClientCapabilities(dynamic_registration=False),
+            ),
+            text_document=types.TextDocumentClientCapabilities(
+                document_symbol=types.DocumentSymbolClientCapabilities(
+                    hierarchical_document_symbol_support=True
+                ),
+                hover=types.HoverClientCapabilities(
+                    content_format=[types.MarkupKind.PlainText, types.MarkupKind.Markdown]
+                ),
+                definition=types.DefinitionClientCapabilities(link_support=False),
+                synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
+            ),
+            window=types.WindowClientCapabilities(work_done_progress=True),
+        ),
+    )
+
+
+class _PipeWriter:
+    """Writes whole messages to the server's stdin from any thread, in order, never blocking.
+
+    pygls calls ``write`` with one framed message. It goes straight to the pipe when nothing is
+    queued; what the pipe cannot take now (a large document while the server is busy) is
+    queued, and the loop thread writes the queue out as the pipe drains. Later messages join
+    the queue behind it, so bytes never interleave. Never blocking matters: a writer that
+    waited for a full pipe on the loop thread would stop the reading of the server's output,
+    and a server blocked on its own output stops reading its input.
+    """
+
+    def __init__(self, pipe: Any, loop: asyncio.AbstractEventLoop) -> None:
+        # A descriptor of our own: the transport closes its one when the process exits, and
+        # the number could then be reused by the next server's pipe while a thread writes.
+        self._descriptor: int = os.dup(pipe.fileno())
+        os.set_blocking(self._descriptor, False)
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._queued = bytearray()
+        self._closed = False
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            if self._closed:  # like a closed asyncio transport: the exit is noticed elsewhere
+                return
+            if self._queued:
+                self._queued += data
+                return
+            try:
+                written = os.write(self._descriptor, data)
+            except BlockingIOError:
+                written = 0
+            except OSError as error:  # the server is gone: pygls fails the pending requests
+                logger.debug("language server stopped reading: %s", error)
+                self._closed = True
+                return
+            if written < len(data):
+                self._queued += data[written:]
+                self._loop.call_soon_threadsafe(self._watch)
+
+    def close(self) -> None:
+        """Drop what is still queued and release the descriptor (loop thread)."""
+        with self._lock:
+            if self._descriptor < 0:
+                return
+            self._closed = True
+            self._queued.clear()
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                self._loop.remove_writer(self._descriptor)
+            os.close(self._descriptor)
+            self._descriptor = -1
+
+    def _watch(self) -> None:
+        with self._lock:
+            if not self._closed and self._queued:
+                self._loop.add_writer(self._descriptor, self._drain)
+
+    def _drain(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                written = os.write(self._descriptor, self._queued)
+            except BlockingIOError:
+                return
+            except OSError:  # the server is gone; its exit is noticed elsewhere
+                self._closed = True
+                written = len(self._queued)
+            del self._queued[:written]
+            if not self._queued:
+                self._loop.remove_writer(self._descriptor)
 
 
 class Connection:
@@ -92,6 +239,7 @@ class Connection:
         """Held while polling files and queueing the request, so requests reach the loop (and
         the server) in the order their polls ran, and two threads never poll at once."""
         self._ids = itertools.count(1)
+        self._writer: _PipeWriter | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._register_handlers()
 
@@ -117,36 +265,14 @@ class Connection:
         await self.client.start_io(*self.argv, cwd=str(self.workspace), env=self.env)
         # pygls keeps the process privately; we need it to drain stderr and to check liveness.
         self.process = self.client._server
+        if self.process is not None and self.process.stdin is not None:
+            pipe = self.process.stdin.transport.get_extra_info("pipe")
+            with contextlib.suppress(ValueError, OSError):  # died at once: pygls' writer stays
+                self._writer = _PipeWriter(pipe, asyncio.get_running_loop())
+                self.client.protocol.set_writer(self._writer)
         if self.process is not None and self.process.stderr is not None:
             self._tasks.append(asyncio.create_task(self._drain(self.process.stderr)))
-        uri = self.workspace.as_uri()
-        params = types.InitializeParams(
-            process_id=os.getpid(),
-            root_uri=uri,
-            workspace_folders=[types.WorkspaceFolder(uri=uri, name=self.workspace.name)],
-            capabilities=types.ClientCapabilities(
-                general=types.GeneralClientCapabilities(position_encodings=["utf-32", "utf-16"]),
-                workspace=types.WorkspaceClientCapabilities(
-                    configuration=True,
-                    workspace_folders=True,
-                    did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
-                        dynamic_registration=True
-                    ),
-                    symbol=types.WorkspaceSymbolClientCapabilities(dynamic_registration=False),
-                ),
-                text_document=types.TextDocumentClientCapabilities(
-                    document_symbol=types.DocumentSymbolClientCapabilities(
-                        hierarchical_document_symbol_support=True
-                    ),
-                    hover=types.HoverClientCapabilities(
-                        content_format=[types.MarkupKind.PlainText, types.MarkupKind.Markdown]
-                    ),
-                    definition=types.DefinitionClientCapabilities(link_support=False),
-                    synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
-                ),
-                window=types.WindowClientCapabilities(work_done_progress=True),
-            ),
-        )
+        params = initialize_params(self.workspace)
         result = await self._await(self.client.initialize_async(params), timeout_s, "initialize")
         self.capabilities = result.capabilities
         encoding = result.capabilities.position_encoding
@@ -174,6 +300,8 @@ class Connection:
             await asyncio.wait_for(self.client.stop(), timeout_s)
         for task in self._tasks:
             task.cancel()
+        if self._writer is not None:
+            self._writer.close()
         if self.tracker is not None:
             with self.order:  # never while a caller polls (its descriptor could be reused)
                 self.tracker.close()
@@ -202,7 +330,8 @@ class Connection:
         changes: Changes | None = None,
         documents: dict[Path, str] | None = None,
     ) -> Future[Any]:
-        """Loop thread: announce ``changes``, sync ``documents``, send the request.
+        """Announce ``changes``, sync ``documents``, send the request (any thread, under
+        ``order``).
 
         Returns pygls' future for the answer; pygls fails it with ``RuntimeError`` if the
         process exits first. Raises ``ServerExited`` when the server is already gone.
@@ -216,7 +345,7 @@ class Connection:
         return self.client.protocol.send_request(method, params, msg_id=msg_id)
 
     def forget(self, msg_id: str) -> None:
-        """Loop thread: drop a request nobody waits for any more and ask the server to cancel it."""
+        """Drop a request nobody waits for any more and ask the server to cancel it (any thread)."""
         self.client.protocol._request_futures.pop(msg_id, None)
         if self.alive:
             with contextlib.suppress(Exception):
@@ -240,7 +369,7 @@ class Connection:
 
     def sync_document(self, path: Path, text: str) -> None:
         """Make the server see ``text`` as the content of ``path`` (open it or update it)."""
-        uri = path.as_uri()
+        uri = file_uri(path)
         known = self.documents.get(path)
         if known is None:
             self.client.text_document_did_open(
@@ -268,7 +397,7 @@ class Connection:
         return None if tracker is None else tracker.poll()
 
     def announce(self, changes: Changes) -> None:
-        """Loop thread: tell the server about ``changes`` (from ``poll_files``)."""
+        """Tell the server about ``changes`` (from ``poll_files``; any thread, under ``order``)."""
         events: list[types.FileEvent] = []
         for kind, paths in (
             (types.FileChangeType.Created, changes.created),

@@ -1,18 +1,30 @@
-"""Language-server answers (lsprotocol types) -> punie's navigation contracts.
+"""Language-server answers (plain JSON) -> punie's navigation contracts.
+
+The answers to the five navigation requests arrive as the JSON the server sent (dicts and
+lists; see ``RAW_RESULTS`` in ``_connection``): they are turned into contracts here anyway, and
+skipping lsprotocol's cattrs structuring on the way saves more than the whole conversion costs
+(about 10 us per location on a large references answer). The shapes follow the LSP
+specification — a Location, a list of Locations or LocationLinks, DocumentSymbols or
+SymbolInformation/WorkspaceSymbols, a Hover — and anything else raises ``KeyError``,
+``TypeError`` or ``ValueError``, which the bridges report as a tool error.
 
 The server speaks URIs and 0-based positions in its negotiated encoding; contracts carry
 workspace-relative paths, 1-based character columns and the text of the line. Files are read at
-most once per call through ``SourceLines``.
+most once per call through ``SourceLines``. Contracts are validated in one batch per answer
+(``TypeAdapter`` over the list), several times cheaper than one model at a time.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pydantic import TypeAdapter
 
 from bridges._workspace import relative_path
 from bridges.lsp._positions import Outline, from_server
@@ -20,6 +32,7 @@ from parsers.contracts.lsp import SourceLocation, SymbolInfo
 
 __all__ = [
     "SourceLines",
+    "file_uri",
     "flatten_symbols",
     "hover_text",
     "locations",
@@ -29,6 +42,17 @@ __all__ = [
 ]
 
 _HOVER_LIMIT = 4000
+_LOCATIONS = TypeAdapter(list[SourceLocation])
+_SYMBOLS = TypeAdapter(list[SymbolInfo])
+Json = Any
+"""A decoded JSON value as the server sent it."""
+
+
+@functools.lru_cache(maxsize=4096)
+def file_uri(path: Path) -> str:
+    """``path.as_uri()``, remembered: a warm call needs the URI of its file half a dozen times,
+    and quoting it costs more than the lookup."""
+    return path.as_uri()
 
 
 def path_of(uri: str) -> Path | None:
@@ -61,12 +85,12 @@ class SourceLines:
         self.workspace = workspace
         self.encoding = encoding
         self._stamp = stamp or (lambda _path: None)
-        self._prefix = workspace.as_uri().rstrip("/") + "/"
+        self._prefix = file_uri(workspace).rstrip("/") + "/"
         self._files: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
 
     def remember(self, path: Path, text: str) -> None:
-        self._files[path.as_uri()] = text.splitlines()
+        self._files[file_uri(path)] = text.splitlines()
 
     def lines(self, uri: str) -> list[str]:
         found = self._files.get(uri)
@@ -100,8 +124,8 @@ class SourceLines:
         lines = self.lines(uri)
         return lines[number] if 0 <= number < len(lines) else ""
 
-    def column(self, uri: str, position: types.Position) -> int:
-        return from_server(self.line(uri, position.line), position.character, self.encoding)
+    def column(self, uri: str, position: Json) -> int:
+        return from_server(self.line(uri, position["line"]), position["character"], self.encoding)
 
     def display(self, uri: str) -> str:
         shown = self._shown.get(uri)
@@ -114,42 +138,41 @@ class SourceLines:
             self._shown[uri] = shown
         return shown
 
-    def location(self, uri: str, span: types.Range) -> SourceLocation:
+    def location(self, uri: str, span: Json) -> dict[str, Any]:
+        """The fields of a ``SourceLocation`` for ``span`` (a Range) in ``uri``."""
         lines = self.lines(uri)  # once: a references answer can hold hundreds of locations
-        start, end = span.start, span.end
-        first = lines[start.line] if 0 <= start.line < len(lines) else ""
-        if end.line == start.line:
+        start, end = span["start"], span["end"]
+        start_line, end_line = start["line"], end["line"]
+        first = lines[start_line] if 0 <= start_line < len(lines) else ""
+        if end_line == start_line:
             last = first
         else:
-            last = lines[end.line] if 0 <= end.line < len(lines) else ""
-        return SourceLocation(
-            file=self.display(uri),
-            line=start.line + 1,
-            column=from_server(first, start.character, self.encoding),
-            end_line=end.line + 1,
-            end_column=max(from_server(last, end.character, self.encoding), 1),
-            context=first.strip(),
-        )
+            last = lines[end_line] if 0 <= end_line < len(lines) else ""
+        return {
+            "file": self.display(uri),
+            "line": start_line + 1,
+            "column": from_server(first, start["character"], self.encoding),
+            "end_line": end_line + 1,
+            "end_column": max(from_server(last, end["character"], self.encoding), 1),
+            "context": first.strip(),
+        }
 
 
-def locations(
-    found: types.Location | Sequence[types.Location | types.LocationLink] | None,
-    lines: SourceLines,
-) -> list[SourceLocation]:
-    """Normalise a definition/references answer (one, many, links or None) into locations."""
+def locations(found: Json, lines: SourceLines) -> list[SourceLocation]:
+    """Normalise a definition/references answer (one, many, links or null) into locations."""
     if found is None:
         return []
-    items = [found] if isinstance(found, types.Location) else list(found)
-    result: list[SourceLocation] = []
+    items = [found] if isinstance(found, dict) else found
+    fields = []
     for item in items:
-        if isinstance(item, types.LocationLink):
-            result.append(lines.location(item.target_uri, item.target_selection_range))
+        if "targetUri" in item:  # a LocationLink
+            fields.append(lines.location(item["targetUri"], item["targetSelectionRange"]))
         else:
-            result.append(lines.location(item.uri, item.range))
-    return result
+            fields.append(lines.location(item["uri"], item["range"]))
+    return _LOCATIONS.validate_python(fields)
 
 
-def symbol_kind(kind: types.SymbolKind | int) -> str:
+def symbol_kind(kind: int) -> str:
     """'class', 'function', 'method'... from an LSP symbol kind."""
     try:
         return types.SymbolKind(kind).name.lower()
@@ -157,69 +180,67 @@ def symbol_kind(kind: types.SymbolKind | int) -> str:
         return f"kind-{int(kind)}"
 
 
-def flatten_symbols(
-    found: Sequence[types.DocumentSymbol | types.SymbolInformation | types.WorkspaceSymbol] | None,
-    lines: SourceLines,
-    *,
-    uri: str | None = None,
-) -> list[SymbolInfo]:
+def flatten_symbols(found: Json, lines: SourceLines, *, uri: str | None = None) -> list[SymbolInfo]:
     """Document or workspace symbols, hierarchical or flat, as a flat outer-before-inner list."""
-    result: list[SymbolInfo] = []
+    fields: list[dict[str, Any]] = []
 
-    def walk(symbol: types.DocumentSymbol, container: str | None, owner: str) -> None:
-        start = symbol.selection_range.start
-        result.append(
-            SymbolInfo(
-                name=symbol.name,
-                kind=symbol_kind(symbol.kind),
-                container=container,
-                file=lines.display(owner),
-                line=start.line + 1,
-                column=lines.column(owner, start),
-                end_line=symbol.range.end.line + 1,
-            )
+    def walk(symbol: Json, container: str | None, owner: str) -> None:
+        start = symbol["selectionRange"]["start"]
+        name = symbol["name"]
+        fields.append(
+            {
+                "name": name,
+                "kind": symbol_kind(symbol["kind"]),
+                "container": container,
+                "file": lines.display(owner),
+                "line": start["line"] + 1,
+                "column": lines.column(owner, start),
+                "end_line": symbol["range"]["end"]["line"] + 1,
+            }
         )
-        inner = symbol.name if container is None else f"{container}.{symbol.name}"
-        for child in symbol.children or ():
+        inner = name if container is None else f"{container}.{name}"
+        for child in symbol.get("children") or ():
             walk(child, inner, owner)
 
     for item in found or ():
-        if isinstance(item, types.DocumentSymbol):
+        if "selectionRange" in item:  # a DocumentSymbol
             walk(item, None, uri or "")
             continue
-        location = item.location
-        if isinstance(location, types.Location):
-            start, end_line = location.range.start, location.range.end.line
-        else:  # WorkspaceSymbol with only a URI
-            start, end_line = types.Position(line=0, character=0), 0
-        line, column = _name_position(lines, location.uri, item.name, start, end_line)
-        result.append(
-            SymbolInfo(
-                name=item.name,
-                kind=symbol_kind(item.kind),
-                container=item.container_name or None,
-                file=lines.display(location.uri),
-                line=line,
-                column=column,
-                end_line=end_line + 1,
-            )
+        location = item["location"]
+        span = location.get("range")
+        if span is not None:
+            start, end_line = span["start"], span["end"]["line"]
+        else:  # a WorkspaceSymbol with only a URI
+            start, end_line = {"line": 0, "character": 0}, 0
+        line, column = _name_position(lines, location["uri"], item["name"], start, end_line)
+        fields.append(
+            {
+                "name": item["name"],
+                "kind": symbol_kind(item["kind"]),
+                "container": item.get("containerName") or None,
+                "file": lines.display(location["uri"]),
+                "line": line,
+                "column": column,
+                "end_line": end_line + 1,
+            }
         )
-    return result
+    return _SYMBOLS.validate_python(fields)
 
 
 def _name_position(
-    lines: SourceLines, uri: str, name: str, start: types.Position, end_line: int
+    lines: SourceLines, uri: str, name: str, start: Json, end_line: int
 ) -> tuple[int, int]:
     """1-based line and column of ``name`` in a symbol's range (flat symbols give only the range,
     which starts at a decorator for decorated classes and functions)."""
     pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-    for number in range(start.line, min(end_line, start.line + 50) + 1):
+    first = start["line"]
+    for number in range(first, min(end_line, first + 50) + 1):
         text = lines.line(uri, number)
-        offset = start.character if number == start.line else 0
+        offset = start["character"] if number == first else 0
         match = pattern.search(text, min(offset, len(text)))
         if match:
             return number + 1, match.start() + 1
-    return start.line + 1, lines.column(uri, start)
+    return first + 1, lines.column(uri, start)
 
 
 def outline_of(symbols: Iterable[SymbolInfo]) -> list[Outline]:
@@ -236,17 +257,19 @@ def outline_of(symbols: Iterable[SymbolInfo]) -> list[Outline]:
     ]
 
 
-def hover_text(hover: types.Hover | None) -> str:
+def hover_text(hover: Json) -> str:
     """The plain text of a hover answer, whatever shape the server chose."""
     if hover is None:
         return ""
-    contents = hover.contents
+    contents = hover["contents"]
     parts: list[str] = []
-    items = contents if isinstance(contents, (list, tuple)) else [contents]
-    for item in items:
+    for item in contents if isinstance(contents, list) else [contents]:
         if isinstance(item, str):
             parts.append(item)
-        elif isinstance(item, (types.MarkupContent, types.MarkedStringWithLanguage)):
-            parts.append(item.value)
+        else:  # MarkupContent or MarkedString {language, value}
+            value = item["value"]
+            if not isinstance(value, str):
+                raise TypeError(f"hover value is {type(value).__name__}, not text")
+            parts.append(value)
     text = "\n".join(part.strip("\n") for part in parts).strip()
     return text if len(text) <= _HOVER_LIMIT else text[:_HOVER_LIMIT] + "\n…(truncated)"

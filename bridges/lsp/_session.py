@@ -114,7 +114,11 @@ class LanguageServerSession:
         documents: dict[Path, str] | None = None,
         timeout_s: float | None = None,
     ) -> Any:
-        """Send ``method`` with ``params`` and return the structured result.
+        """Send ``method`` with ``params`` and return the result.
+
+        Answers to the navigation requests (``RAW_RESULTS``: definition, references, hover,
+        document and workspace symbols) are the decoded JSON, dicts and lists, for
+        ``bridges.lsp._convert``; every other answer is structured into lsprotocol types.
 
         ``documents`` (absolute path -> text) are opened or updated first, and changed files in
         the workspace are announced, so the server answers about what is on disk now.
@@ -133,16 +137,13 @@ class LanguageServerSession:
             msg_id = connection.next_id()
             with connection.order:
                 changes = connection.poll_files()
-                answer = self._loop.begin(
-                    lambda: connection.send(
-                        method, params, msg_id, changes=changes, documents=documents
-                    )
+                answer = connection.send(
+                    method, params, msg_id, changes=changes, documents=documents
                 )
             try:
                 return answer.result(limit)
             except TimeoutError:
-                with contextlib.suppress(RuntimeError):
-                    self._loop.loop.call_soon_threadsafe(connection.forget, msg_id)
+                connection.forget(msg_id)
                 if not connection.alive:
                     raise ServerExited(f"the language server exited during {method}") from None
                 raise

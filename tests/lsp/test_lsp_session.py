@@ -160,7 +160,7 @@ def test_server_to_client_requests_are_answered(tmp_path: Path) -> None:
             if len(found) == 3:
                 break
             found = session.request(types.WORKSPACE_SYMBOL, params)
-        assert sorted(symbol.name for symbol in found) == [
+        assert sorted(symbol["name"] for symbol in found) == [
             "client/registerCapability=null",
             "window/workDoneProgress/create=null",
             "workspace/configuration=[null, null]",
@@ -192,7 +192,7 @@ def test_content_modified_is_asked_again_once(tmp_path: Path) -> None:
         found = session.request(
             types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="modified")
         )
-        assert [symbol.name for symbol in found] == ["fresh"]
+        assert [symbol["name"] for symbol in found] == ["fresh"]
         with pytest.raises(ToolError, match="answered workspace/symbol with an error"):
             session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query="always"))
         assert session.restarts == 0
