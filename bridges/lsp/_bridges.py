@@ -152,7 +152,12 @@ def _read_fast(workspace: Path, file: str) -> tuple[Path, bytes] | None:
     return Path(real), b"".join(chunks)
 
 
-def _read(context: BridgeContext, file: str) -> tuple[Path, str]:
+def _read(context: BridgeContext, file: str, session: LanguageServerSession) -> tuple[Path, str]:
+    """The confined path and text of ``file``; reused while nothing in the workspace changed."""
+    return session.file_text(file, lambda: _read_file(context, file))
+
+
+def _read_file(context: BridgeContext, file: str) -> tuple[Path, str]:
     found = _read_fast(context.workspace, file)
     if found is None:
         path, data = resolve_in_workspace(context.workspace, file, kind="file"), None
@@ -228,8 +233,8 @@ def _outline(
 def _position(
     context: BridgeContext, arguments: PositionArguments
 ) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, types.Position]:
-    path, text = _read(context, arguments.file)
     session = _session(context)
+    path, text = _read(context, arguments.file, session)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
     needs_outline = arguments.symbol is not None and arguments.line is None
@@ -316,8 +321,8 @@ def hover(context: BridgeContext, arguments: PositionArguments) -> HoverResult:
 def document_symbols(
     context: BridgeContext, arguments: DocumentSymbolsArguments
 ) -> DocumentSymbolsResult:
-    path, text = _read(context, arguments.file)
     session = _session(context)
+    path, text = _read(context, arguments.file, session)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     lines.remember(path, text)
     symbols, _ = _outline(session, path, text, lines, cached=False)

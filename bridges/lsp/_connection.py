@@ -146,6 +146,9 @@ def initialize_params(workspace: Path) -> types.InitializeParams:
     )
 
 
+_TEXTS_LIMIT = 256
+
+
 class _PipeWriter:
     """Writes whole messages to the server's stdin from any thread, in order, never blocking.
 
@@ -234,6 +237,12 @@ class Connection:
         self.documents: dict[Path, tuple[int, str]] = {}
         """Open documents: path -> (version, text sent)."""
         self.tracker: SourceTracker | None = None
+        self.texts: dict[str, tuple[Path, str]] = {}
+        """File argument -> (real path, text) read by a bridge since the last reported change."""
+        self.generation = 0
+        """Counts the polls that reported a change (or could not tell)."""
+        self.unannounced = Changes()
+        """Changes polled but not yet sent to the server."""
         self.started_s = 0.0
         self.order = threading.Lock()
         """Held while polling files and queueing the request, so requests reach the loop (and
@@ -327,17 +336,17 @@ class Connection:
         params: Any,
         msg_id: str,
         *,
-        changes: Changes | None = None,
         documents: dict[Path, str] | None = None,
     ) -> Future[Any]:
-        """Announce ``changes``, sync ``documents``, send the request (any thread, under
-        ``order``).
+        """Announce the file changes polled so far, sync ``documents``, send the request (any
+        thread, under ``order``).
 
         Returns pygls' future for the answer; pygls fails it with ``RuntimeError`` if the
         process exits first. Raises ``ServerExited`` when the server is already gone.
         """
         if not self.alive:
             raise ServerExited("the language server is not running")
+        changes, self.unannounced = self.unannounced, Changes()
         if changes:
             self.announce(changes)
         for path, text in (documents or {}).items():
@@ -392,12 +401,36 @@ class Connection:
 
     def poll_files(self) -> Changes | None:
         """Python files created, changed or deleted since the last poll (any thread, under
-        ``order``); None before the first walk finished."""
+        ``order``); None before the first walk finished. They are kept in ``unannounced`` until
+        the next ``send`` tells the server.
+
+        Any change also forgets the file texts bridges kept (``texts``) and starts a new
+        ``generation``, so a text is reused only while nothing in the workspace changed since it
+        was read.
+        """
         tracker = self.tracker
-        return None if tracker is None else tracker.poll()
+        changes = None if tracker is None else tracker.poll()
+        if changes is None or changes:
+            self.texts.clear()
+            self.generation += 1
+        if changes:
+            self.unannounced.created += changes.created
+            self.unannounced.changed += changes.changed
+            self.unannounced.deleted += changes.deleted
+        return changes
+
+    def keep_text(self, key: str, path: Path, text: str, generation: int) -> None:
+        """Remember what a bridge read for the file argument ``key`` (any thread, under
+        ``order``): only if no change was reported since ``generation`` and the tracker watches
+        the file (a file it does not watch could change unseen)."""
+        tracker = self.tracker
+        if generation == self.generation and tracker is not None and str(path) in tracker.files:
+            if len(self.texts) >= _TEXTS_LIMIT:
+                self.texts.clear()
+            self.texts[key] = (path, text)
 
     def announce(self, changes: Changes) -> None:
-        """Tell the server about ``changes`` (from ``poll_files``; any thread, under ``order``)."""
+        """Tell the server about ``changes`` (polled earlier; any thread, under ``order``)."""
         events: list[types.FileEvent] = []
         for kind, paths in (
             (types.FileChangeType.Created, changes.created),

@@ -106,6 +106,28 @@ class LanguageServerSession:
         connection = self._connection
         return 0.0 if connection is None else connection.started_s
 
+    def file_text(self, key: str, read: Callable[[], tuple[Path, str]]) -> tuple[Path, str]:
+        """The (path, text) a bridge reads for its file argument ``key``.
+
+        ``read`` confines and reads the file; its answer is reused by later calls while the
+        change tracker reports nothing new anywhere in the workspace (one inotify read), which
+        saves a warm call the open/confine/read system calls. Before the server has started
+        (and so before there is a tracker) it simply reads.
+        """
+        connection = self._connection
+        if connection is None or not connection.alive:
+            return read()
+        with connection.order:
+            connection.poll_files()
+            known = connection.texts.get(key)
+            generation = connection.generation
+        if known is not None:
+            return known
+        path, text = read()
+        with connection.order:
+            connection.keep_text(key, path, text, generation)
+        return path, text
+
     def request(
         self,
         method: str,
@@ -136,10 +158,8 @@ class LanguageServerSession:
         def send(connection: Connection) -> Any:
             msg_id = connection.next_id()
             with connection.order:
-                changes = connection.poll_files()
-                answer = connection.send(
-                    method, params, msg_id, changes=changes, documents=documents
-                )
+                connection.poll_files()
+                answer = connection.send(method, params, msg_id, documents=documents)
             try:
                 return answer.result(limit)
             except TimeoutError:

@@ -1,0 +1,189 @@
+"""The speed-minded parts of the navigation client, held to the behaviour of the slow paths.
+
+- ``_PipeWriter`` writes from any thread straight into the server's stdin, never blocks, and
+  keeps messages whole and in order when the pipe is full.
+- File texts are reused between calls only while the change tracker reports nothing new: an
+  edit, a file swapped for a symlink out of the workspace, or a file the tracker does not watch
+  must all be seen on the next call.
+- The fast file read refuses what the slow one refuses (a FIFO must not hang it) and reads
+  CRLF files the way ``read_text`` does.
+- Answers are plain JSON; an answer of an unknown shape is a typed tool error.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bridges import BridgeContext, PathNotFound, PathOutsideWorkspace, ToolError
+from bridges.lsp import LanguageServerSession, session_for
+from bridges.lsp._bridges import (
+    DocumentSymbolsArguments,
+    PositionArguments,
+    _converted,
+    document_symbols,
+    goto_definition,
+)
+from bridges.lsp._connection import _PipeWriter
+from bridges.lsp._convert import SourceLines, flatten_symbols, hover_text, locations
+from bridges.lsp._loop import LoopThread
+
+
+def test_pipe_writer_keeps_messages_whole_and_ordered_when_the_pipe_is_full() -> None:
+    loop = LoopThread("test-pipe-writer")
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    with os.fdopen(write_end, "wb", buffering=0) as pipe:
+        writer = _PipeWriter(pipe, loop.loop)
+        big = b"B" * 300_000  # far more than a pipe holds: most of it must wait in the queue
+        messages = [big] + [f"<{thread}:{n}>".encode() for thread in "xy" for n in range(200)]
+
+        def send(tag: str) -> None:
+            for n in range(200):
+                writer.write(f"<{tag}:{n}>".encode())
+
+        writer.write(big)  # returns at once although nobody reads yet
+        threads = [threading.Thread(target=send, args=(tag,)) for tag in "xy"]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+            assert not thread.is_alive(), "a writer blocked on the full pipe"
+        received = bytearray()
+        deadline = time.monotonic() + 20
+        expected = sum(len(message) for message in messages)
+        while len(received) < expected and time.monotonic() < deadline:
+            received += os.read(read_end, 1 << 16)
+        loop.loop.call_soon_threadsafe(writer.close)
+    os.close(read_end)
+    assert bytes(received[: len(big)]) == big
+    rest = bytes(received[len(big) :]).decode()
+    for tag in "xy":  # each thread's messages arrive whole and in its order
+        mine = [part for part in rest.split(">") if part.startswith(f"<{tag}:")]
+        assert mine == [f"<{tag}:{n}" for n in range(200)]
+    assert len(received) == expected
+
+
+def test_pipe_writer_drops_writes_to_a_server_that_is_gone() -> None:
+    loop = LoopThread("test-pipe-writer-gone")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "wb", buffering=0) as pipe:
+        writer = _PipeWriter(pipe, loop.loop)
+        writer.write(b"nobody reads this")  # EPIPE: dropped, the exit is noticed elsewhere
+        writer.write(b"nor this")
+        assert writer._closed
+        loop.loop.call_soon_threadsafe(writer.close)
+
+
+def project(root: Path) -> BridgeContext:
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "m.py").write_text("class Box:\n    pass\n", encoding="utf-8")
+    return BridgeContext(workspace=root.resolve())
+
+
+def names(context: BridgeContext, file: str) -> list[str]:
+    result = document_symbols(context, DocumentSymbolsArguments(file=file))
+    return [symbol.name for symbol in result.symbols]
+
+
+def test_a_reused_file_text_follows_edits(tmp_path: Path) -> None:
+    context = project(tmp_path / "ws")
+    try:
+        assert names(context, "pkg/m.py") == ["Box"]
+        assert names(context, "pkg/m.py") == ["Box"]  # now served from the kept text
+        (context.workspace / "pkg" / "m.py").write_text("class Crate:\n    pass\n")
+        assert names(context, "pkg/m.py") == ["Crate"]
+    finally:
+        session_for(context.workspace).close()
+
+
+def test_a_reused_file_swapped_for_a_symlink_out_is_refused(tmp_path: Path) -> None:
+    context = project(tmp_path / "ws")
+    outside = tmp_path / "secret.py"
+    outside.write_text("class Secret:\n    pass\n", encoding="utf-8")
+    try:
+        assert names(context, "pkg/m.py") == ["Box"]
+        assert names(context, "pkg/m.py") == ["Box"]  # a warm server: the text is kept
+        target = context.workspace / "pkg" / "m.py"
+        target.unlink()
+        target.symlink_to(outside)
+        with pytest.raises(PathOutsideWorkspace):
+            names(context, "pkg/m.py")
+    finally:
+        session_for(context.workspace).close()
+
+
+def test_a_file_the_tracker_does_not_watch_is_read_every_time(tmp_path: Path) -> None:
+    context = project(tmp_path / "ws")
+    hidden = context.workspace / ".cache_dir" / "gen.py"  # hidden folders are not tracked
+    hidden.parent.mkdir()
+    hidden.write_text("def one() -> int:\n    return 1\n", encoding="utf-8")
+    try:
+        assert names(context, ".cache_dir/gen.py") == ["one"]
+        assert names(context, ".cache_dir/gen.py") == ["one"]  # a warm server: texts are kept
+        hidden.write_text("def two() -> int:\n    return 2\n", encoding="utf-8")
+        assert names(context, ".cache_dir/gen.py") == ["two"]
+    finally:
+        session_for(context.workspace).close()
+
+
+def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    context = project(tmp_path / "ws")
+    os.mkfifo(context.workspace / "pipe.py")
+    try:
+        with pytest.raises(PathNotFound):
+            names(context, "pipe.py")
+    finally:
+        session_for(context.workspace).close()
+
+
+def test_a_crlf_file_is_read_like_read_text(tmp_path: Path) -> None:
+    context = project(tmp_path / "ws")
+    (context.workspace / "dos.py").write_bytes(b"x = 1\r\n\r\nclass Win:\r\n    pass\r\n")
+    try:
+        result = goto_definition(context, PositionArguments(file="dos.py", symbol="Win"))
+        assert (result.line, result.column) == (3, 7)
+        assert [(d.line, d.context) for d in result.definitions] == [(3, "class Win:")]
+    finally:
+        session_for(context.workspace).close()
+
+
+@pytest.mark.parametrize(
+    ("convert", "error"),
+    [
+        (lambda lines: locations([{"uri": "file:///x.py"}], lines), KeyError),
+        (lambda lines: locations(7, lines), TypeError),
+        (lambda lines: hover_text({"contents": {"kind": "plaintext", "value": 3}}), TypeError),
+        (lambda lines: flatten_symbols([{"name": "x", "kind": 5}], lines), KeyError),
+        (
+            lambda lines: locations(
+                [
+                    {
+                        "uri": "file:///x.py",
+                        "range": {
+                            "start": {"line": -5, "character": 0},
+                            "end": {"line": -5, "character": 1},
+                        },
+                    }
+                ],
+                lines,
+            ),
+            ValueError,  # a contract refuses line -4
+        ),
+    ],
+)
+def test_an_answer_of_an_unknown_shape_is_a_typed_tool_error(
+    tmp_path: Path, convert: Callable[[SourceLines], object], error: type[Exception]
+) -> None:
+    lines = SourceLines(tmp_path, "utf-32")
+    with pytest.raises(error):
+        convert(lines)
+    session = LanguageServerSession(tmp_path)  # never started: only its name is used
+    with pytest.raises(ToolError, match=r"'ty' answered textDocument/definition in a shape punie"):
+        _converted(session, "textDocument/definition", lambda: convert(lines))
