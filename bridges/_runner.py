@@ -15,6 +15,7 @@ gives the same output. Each failure becomes a ``ToolError`` whose message a mode
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import os
 import select
@@ -164,6 +165,8 @@ def run_tool(
         raise ToolMissing(
             f"the tool '{name}' at {program} is not executable; answer without it", tool=name
         ) from None
+    if stdout_sink is not None and process.stdout is not None:
+        _widen(process.stdout.fileno())
     try:
         stdout, stderr = _communicate(process, stdout_sink, timeout_s)
     except subprocess.TimeoutExpired:
@@ -233,7 +236,9 @@ def _wait_for_exit(process: subprocess.Popen[bytes], deadline: float, timeout_s:
         process.wait(max(remaining, 0.001))
         return
     try:
-        ready, _, _ = select.select([descriptor], [], [], remaining)
+        waiter = select.poll()  # not select.select: a busy server's descriptors pass 1024
+        waiter.register(descriptor, select.POLLIN)
+        ready = waiter.poll(remaining * 1000)
     finally:
         os.close(descriptor)
     if not ready:
@@ -242,6 +247,17 @@ def _wait_for_exit(process: subprocess.Popen[bytes], deadline: float, timeout_s:
 
 
 _CHUNK = 1 << 16
+_PIPE_SIZE = 1 << 20
+
+
+def _widen(descriptor: int) -> None:
+    """Let the tool write up to 1 MiB ahead of the reader (Linux; default 64 KiB).
+
+    A sink parses while it reads; with the default pipe the tool would stop writing whenever the
+    parser is busy, and the parse would no longer hide inside the tool's run.
+    """
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or above pipe-max-size
+        fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -48,23 +48,51 @@ def outside(workspace: Path, files: Iterable[str]) -> set[str]:
 
     A tool run on a folder follows a file symlink that leads out of the workspace; what it
     reports about that file (diagnostics quote code, diffs show it whole) must not reach the
-    model, and a writing run must not touch it. Each folder is resolved once; a file is resolved
-    only when it is itself a symlink (a large report names hundreds of files).
+    model, and a writing run must not touch it. A large report names hundreds of files in a few
+    dozen folders, and this runs after the tool, on the critical path; so instead of resolving
+    every path, each folder is listed once (``scandir`` says which entries are symlinks without
+    a ``stat``) and only symlinks are resolved. A folder lies outside when its parent does or
+    when it is a symlink whose target does; a file, when its folder does or when it is such a
+    symlink. That is ``realpath`` outside the workspace root, except that a symlink back into
+    the workspace from a folder outside it is counted as outside too (the safe side). Paths
+    with ``..`` or that are absolute are resolved with ``realpath`` as they are.
     """
-    root = str(workspace)
+    root = str(workspace).rstrip(os.sep) or os.sep
     prefix = root.rstrip(os.sep) + os.sep
+    links: dict[str, frozenset[str]] = {}
+    escaped: dict[str, bool] = {root: False}
 
-    def escapes(path: str) -> bool:
+    def resolves_out(path: str) -> bool:
         real = os.path.realpath(path)
         return real != root and not real.startswith(prefix)
 
-    folders: dict[str, bool] = {}
+    def symlinks_in(folder: str) -> frozenset[str]:
+        found = links.get(folder)
+        if found is None:
+            try:
+                with os.scandir(folder) as entries:
+                    found = frozenset(entry.name for entry in entries if entry.is_symlink())
+            except OSError:
+                found = frozenset()
+            links[folder] = found
+        return found
+
+    def folder_out(folder: str) -> bool:
+        known = escaped.get(folder)
+        if known is None:
+            parent, name = os.path.split(folder)
+            known = folder_out(parent) or (name in symlinks_in(parent) and resolves_out(folder))
+            escaped[folder] = known
+        return known
+
     found: set[str] = set()
     for file in set(files):
         full = os.path.join(root, file)
-        folder = os.path.dirname(full)
-        if folder not in folders:
-            folders[folder] = escapes(folder)
-        if folders[folder] or (os.path.islink(full) and escapes(full)):
+        if not full.startswith(prefix) or ".." in file.split("/"):
+            if resolves_out(full):
+                found.add(file)
+            continue
+        folder, name = os.path.split(full)
+        if folder_out(folder) or (name in symlinks_in(folder) and resolves_out(full)):
             found.add(file)
     return found
