@@ -56,6 +56,9 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def direct(tool: str, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    # A session of its own, as run_tool starts tools: under Linux's autogroup scheduling a new
+    # session gets its own share of the CPUs, so a direct run left in the benchmark's session
+    # would compete with a busy neighbour started there and look slower than the bridge.
     subprocess.run(
         [str(locate_tool(tool)), *args],
         cwd=cwd,
@@ -63,6 +66,7 @@ def direct(tool: str, args: list[str], cwd: Path, env: dict[str, str] | None = N
         stdin=subprocess.DEVNULL,
         capture_output=True,
         check=False,
+        start_new_session=True,
     )
 
 

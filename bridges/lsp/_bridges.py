@@ -236,7 +236,7 @@ def _position(
     session = _session(context)
     path, text = _read(context, arguments.file, session)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
-    lines.remember(path, text)
+    text_lines = lines.remember(path, text)
     needs_outline = arguments.symbol is not None and arguments.line is None
     outline = _outline(session, path, text, lines, cached=True)[1] if needs_outline else []
     if arguments.column is not None and arguments.line is None:
@@ -248,6 +248,7 @@ def _position(
         line=arguments.line,
         column=arguments.column,
         outline=outline,
+        text_lines=text_lines,
     )
     line_text = lines.line(file_uri(path), target.line - 1)
     position = types.Position(

@@ -64,6 +64,8 @@ def path_of(uri: str) -> Path | None:
 
 
 _CACHE_LIMIT = 4000
+_last_split: tuple[str, list[str]] = ("", [])
+"""The last text split into lines: warm calls about one file split it once, not every call."""
 _line_cache: dict[str, tuple[object, list[str]]] = {}
 """path -> (stamp, lines): file contents shared across calls while the file is unchanged."""
 
@@ -89,8 +91,15 @@ class SourceLines:
         self._files: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
 
-    def remember(self, path: Path, text: str) -> None:
-        self._files[file_uri(path)] = text.splitlines()
+    def remember(self, path: Path, text: str) -> list[str]:
+        """Serve ``path`` from ``text`` (what the server is told the file holds); its lines."""
+        global _last_split
+        known_text, known_lines = _last_split
+        if known_text is not text:  # a kept file text comes back as the same object
+            known_lines = text.splitlines()
+            _last_split = (text, known_lines)
+        self._files[file_uri(path)] = known_lines
+        return known_lines
 
     def lines(self, uri: str) -> list[str]:
         found = self._files.get(uri)

@@ -104,12 +104,17 @@ def find_target(
     line: int | None,
     column: int | None,
     outline: Sequence[Outline] = (),
+    text_lines: Sequence[str] | None = None,
 ) -> Target:
     """Resolve the position a navigation bridge should ask about.
 
-    Raises ``BridgeArgumentError`` with a message that tells the model what to pass instead.
+    ``text_lines`` is ``text.splitlines()`` when the caller has it already. Raises
+    ``BridgeArgumentError`` with a message that tells the model what to pass instead.
     """
-    lines = (text.splitlines() or [""]) if line is not None else []  # only a line needs them
+    if line is None:
+        lines: Sequence[str] = []  # only a line needs them
+    else:
+        lines = (text.splitlines() if text_lines is None else text_lines) or [""]
     symbol = (symbol or "").strip() or None
     if line is not None and not 1 <= line <= len(lines):
         raise BridgeArgumentError(
