@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,17 @@ class PyglsDirect:
         return self.client.protocol._converter.structure(params, _PARAMS[method])
 
     def request(self, method: str, params: Any) -> Any:
-        answer = self.loop.begin(lambda: self.client.protocol.send_request(method, params))
+        answer: Future[Any] = Future()
+
+        def send() -> None:  # on the loop thread; its answer is copied to the waiting caller
+            try:
+                pending = self.client.protocol.send_request(method, params)
+            except BaseException as error:
+                answer.set_exception(error)
+                return
+            pending.add_done_callback(lambda done: _copy(done, answer))
+
+        self.loop.loop.call_soon_threadsafe(send)
         return answer.result(20.0)
 
     def close(self) -> None:
@@ -153,6 +164,14 @@ class PyglsDirect:
         await asyncio.wait_for(self.client.shutdown_async(None), 10.0)
         self.client.exit(None)
         await asyncio.wait_for(self.client.stop(), 10.0)
+
+
+def _copy(source: Future[Any], target: Future[Any]) -> None:
+    error = source.exception()
+    if error is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())
 
 
 def navigation(root: Path, *, label: str, cases: list[tuple[str, str, str, str]]) -> list[str]:

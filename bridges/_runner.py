@@ -177,6 +177,10 @@ def run_tool(
             "smaller path (a single file or folder) or a narrower selection",
             tool=name,
         ) from None
+    except BaseException:  # a sink that broke its promise, an interrupt: leave no tool behind
+        _kill_group(process)
+        process.communicate()
+        raise
     duration = time.perf_counter() - started
     run = ToolRun(
         tool=name,

@@ -91,7 +91,7 @@ class RuffJsonStream:
 
     ruff writes a large report slowly (pretty-printed, line by line: ~12 ms for 1.1 MB), so a
     bridge that reads it chunk by chunk can decode every complete violation as it arrives and
-    has little left to do at the end of the output. Items are cut at ``\n  },\n``: in ruff's
+    has little left to do at the end of the output. Items are cut at ``\\n  },\\n``: in ruff's
     pretty layout only a top-level item closes at an indent of two spaces (JSON strings hold no
     raw newline). Anything unexpected — another layout, a chunk that does not decode, a bad
     value — only switches the stream off: ``finish`` then parses the whole output with

@@ -3,23 +3,19 @@
 pygls' client is asyncio code, while bridges are called synchronously from the sandbox's host
 side, possibly from several threads at once. Rather than one loop per call (which would kill the
 warm server with it) or one per session, all sessions live on this loop; callers hand it
-coroutines with ``asyncio.run_coroutine_threadsafe`` and wait for the result with a timeout. All
-protocol state is therefore touched by one thread only, so it needs no locks.
+coroutines with ``asyncio.run_coroutine_threadsafe`` and wait for the result with a timeout.
 
-A warm request does not need a coroutine at all: ``begin`` runs a plain function on the loop
-(``call_soon_threadsafe``) that sends the request and returns pygls' own ``concurrent.futures``
-future, whose answer is passed straight to the waiting caller. That skips a task, an
-``asyncio.wrap_future`` and a ``wait_for`` per call — about a quarter of a warm request's cost.
+A warm request does not come here at all: the calling thread writes it to the server itself
+(``_connection._PipeWriter``) and waits on pygls' own ``concurrent.futures`` future; this loop
+only reads the answers (and starts, answers and stops servers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
-from collections.abc import Callable, Coroutine
-from concurrent.futures import Future, InvalidStateError
+from collections.abc import Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -70,45 +66,6 @@ class LoopThread:
         except FutureTimeout:
             future.cancel()
             raise TimeoutError(f"no result within {timeout_s:g} s") from None
-
-    def begin(self, start: Callable[[], Future[T]]) -> Future[T]:
-        """Call ``start`` on the loop thread soon; return a future for the answer it awaits.
-
-        ``start`` runs on the loop thread, must not block, and returns a ``concurrent.futures``
-        future (e.g. pygls' pending request); its outcome, or what ``start`` raised, becomes the
-        outcome of the future returned here, which the caller waits for with its own timeout.
-        Calls are run in the order they were begun.
-        """
-        if self.on_loop_thread:
-            raise RuntimeError("LoopThread.begin called from the loop thread; call start instead")
-        if not self.alive:
-            raise RuntimeError(
-                "the LSP client's event loop is not running (was the process forked?)"
-            )
-        answer: Future[T] = Future()
-
-        def run() -> None:
-            try:
-                pending = start()
-            except BaseException as error:  # handed to the waiting caller, not lost
-                answer.set_exception(error)
-                return
-            pending.add_done_callback(lambda done: _copy(done, answer))
-
-        self.loop.call_soon_threadsafe(run)
-        return answer
-
-
-def _copy(source: Future[T], target: Future[T]) -> None:
-    with contextlib.suppress(InvalidStateError):  # the caller may have given up on ``target``
-        if source.cancelled():
-            target.cancel()
-            return
-        error = source.exception()
-        if error is not None:
-            target.set_exception(error)
-        else:
-            target.set_result(source.result())
 
 
 _shared: LoopThread | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -88,6 +89,22 @@ def test_a_stdout_sink_does_not_lift_the_time_limit(tmp_path: Path) -> None:
     with pytest.raises(ToolTimeout, match=r"did not finish within 0\.5 s"):
         run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=0.5, stdout_sink=chunks.append)
     assert chunks == [b"start\n"]
+
+
+def test_a_failing_sink_leaves_no_tool_running(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    script = (
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "print('chunk', flush=True); time.sleep(30)"
+    )
+
+    def sink(chunk: bytes) -> None:
+        raise RuntimeError("parser bug")
+
+    with pytest.raises(RuntimeError, match="parser bug"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=20, stdout_sink=sink)
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left sleeping
+        os.kill(int(pid_file.read_text()), 0)
 
 
 def test_a_crash_is_reported_with_a_sink_too(tmp_path: Path) -> None:
