@@ -21,7 +21,7 @@ from sandbox import HostFunction
 
 def text_of(renderable: RenderableType | None) -> str:
     assert renderable is not None
-    console = Console(width=100, record=True, file=io.StringIO())
+    console = Console(width=1000, record=True, file=io.StringIO())  # no wrapping of long paths
     console.print(renderable)
     return console.export_text()
 
