@@ -7,6 +7,9 @@ any file or tool is touched, so a snippet can never read or write outside the fo
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
@@ -25,8 +28,12 @@ def resolve_in_workspace(
     Raises ``PathOutsideWorkspace`` for absolute paths, ``..`` components and symlinks leading
     out, and ``PathNotFound`` when ``must_exist`` and the path is missing or of the wrong kind.
     """
-    root = workspace.resolve()
     text = path.strip() or "."
+    if must_exist:
+        found = _resolve_fast(workspace, text, kind)
+        if found is not None:
+            return found
+    root = workspace.resolve()
     if "\x00" in text:
         raise PathOutsideWorkspace(f"path {path!r} contains a NUL byte; pass a plain relative path")
     if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or text[:1] == "~":
@@ -69,6 +76,52 @@ def resolve_in_workspace(
     return resolved
 
 
+_PLAIN = re.compile(r"[\w.\- ]+(?:/[\w.\- ]+)*")
+"""A relative path of ordinary names: the common case, which may take the fast path."""
+_KIND_TESTS = {"file": stat.S_ISREG, "dir": stat.S_ISDIR}
+
+
+def _resolve_fast(workspace: Path, text: str, kind: Kind) -> Path | None:
+    """``resolve_in_workspace`` for an existing plain path in a few system calls; else None.
+
+    ``Path.resolve`` walks the path with an ``lstat`` per component, twice per call (root and
+    path): a third of a millisecond, 2% of a small ruff run. Here the path is opened with
+    ``O_PATH`` (no read access needed, never blocks on a FIFO), ``/proc/self/fd`` names where it
+    really is, and ``fstat`` what it is. The checks are the same; anything unusual — and every
+    failure — returns None, so the slow path decides and raises its typed, model-facing error.
+    """
+    if not _PLAIN.fullmatch(text) or ".." in text.split("/"):
+        return None
+    root = _real(str(workspace))
+    if root is None:
+        return None
+    if text == ".":
+        return None if kind == "file" else Path(root)
+    target = _real(os.path.join(root, text), kind)
+    if target is None or (target != root and not target.startswith(root + os.sep)):
+        return None
+    return Path(target)
+
+
+def _real(path: str, kind: Kind = "dir") -> str | None:
+    """The real path of an existing ``path`` of ``kind``, or None (not Linux, missing, other)."""
+    try:
+        descriptor = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+    try:
+        real = os.readlink(f"/proc/self/fd/{descriptor}")
+        mode = os.fstat(descriptor).st_mode
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    test = _KIND_TESTS.get(kind)
+    if (test is not None and not test(mode)) or not real.startswith("/"):
+        return None
+    return real
+
+
 def _short(path: str) -> str:
     return repr(path) if len(path) <= 120 else repr(path[:100]) + f"... ({len(path)} characters)"
 
@@ -79,10 +132,16 @@ def relative_path(workspace: Path, path: Path | str) -> str:
     Paths outside the workspace (which tools sometimes report, e.g. for stdlib stubs) are
     returned unchanged.
     """
-    root = workspace.resolve()
     candidate = Path(path)
     if not candidate.is_absolute():
         return candidate.as_posix()
+    shown = str(candidate)
+    base = str(workspace)
+    if workspace.is_absolute() and shown.startswith(base + os.sep) and ".." not in candidate.parts:
+        return shown[len(base) + 1 :].replace(os.sep, "/")  # the usual case: no resolving
+    if shown == base:
+        return "."
+    root = workspace.resolve()
     try:
         return candidate.relative_to(root).as_posix()
     except ValueError:

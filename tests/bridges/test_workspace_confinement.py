@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -71,3 +72,64 @@ def test_relative_path_for_display(workspace: Path) -> None:
     assert relative_path(workspace, workspace / "pkg" / "mod.py") == "pkg/mod.py"
     assert relative_path(workspace, "pkg/mod.py") == "pkg/mod.py"
     assert relative_path(workspace, "/usr/lib/python3/typing.py") == "/usr/lib/python3/typing.py"
+
+
+def tricky(workspace: Path) -> None:
+    outside = workspace.parent
+    (workspace / "data").mkdir()
+    os.symlink(outside / "secret.txt", workspace / "leak.txt")
+    os.symlink(outside, workspace / "up")
+    os.symlink(workspace / "pkg" / "mod.py", workspace / "alias.py")
+    os.symlink(workspace / "pkg", workspace / "pkglink")
+    os.symlink(outside / "gone.txt", workspace / "dangling.txt")
+    os.mkfifo(workspace / "fifo")
+
+
+PATHS = [
+    ".",
+    "",
+    "pkg",
+    "pkg/mod.py",
+    " pkg/mod.py ",
+    "leak.txt",
+    "up/secret.txt",
+    "alias.py",
+    "pkglink/mod.py",
+    "dangling.txt",
+    "fifo",
+    "missing.py",
+    "data",
+    "pkg/mod.py/x",
+]
+
+
+@pytest.mark.parametrize("kind", ["any", "file", "dir"])
+def test_the_fast_path_answers_like_the_slow_one(
+    workspace: Path, kind: Literal["any", "file", "dir"], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """resolve_in_workspace answers plain existing paths from /proc/self/fd; every answer and
+    every error must be what Path.resolve-based checking gives."""
+    import bridges._workspace as confinement
+
+    tricky(workspace)
+
+    def outcome(path: str) -> Path | tuple[str, str]:
+        try:
+            return resolve_in_workspace(workspace, path, kind=kind)
+        except (PathNotFound, PathOutsideWorkspace) as error:
+            return (type(error).__name__, str(error))
+
+    fast = {path: outcome(path) for path in PATHS}
+    monkeypatch.setattr(confinement, "_resolve_fast", lambda *_: None)
+    slow = {path: outcome(path) for path in PATHS}
+    assert fast == slow
+    if kind != "dir":
+        assert fast["pkg/mod.py"] == workspace.resolve() / "pkg" / "mod.py"
+    assert fast["leak.txt"] == slow["leak.txt"] != workspace / "leak.txt"
+
+
+def test_relative_path_without_resolving_agrees(workspace: Path) -> None:
+    root = workspace.resolve()
+    assert relative_path(root, root / "pkg" / "mod.py") == "pkg/mod.py"
+    assert relative_path(root, root) == "."
+    assert relative_path(root, "/usr/lib/python3/typing.pyi") == "/usr/lib/python3/typing.pyi"
