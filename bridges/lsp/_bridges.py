@@ -9,8 +9,6 @@ their docstrings and examples, are assembled in ``bridges.lsp._records``.
 from __future__ import annotations
 
 import os
-import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -113,72 +111,24 @@ def _session(context: BridgeContext) -> LanguageServerSession:
     return session_for(context.workspace, server=server)
 
 
-_PLAIN = re.compile(r"[\w.\- ]+(?:/[\w.\- ]+)*")
-"""A relative path of ordinary names: the common case, which takes the fast path."""
-
-_PROC_FD = "/proc/self/fd/"
-
-
-def _read_fast(workspace: Path, file: str) -> tuple[Path, bytes] | None:
-    """Open, confine and read a plain relative path in five system calls; None to go slow.
-
-    The checks are those of ``resolve_in_workspace(..., kind="file")`` — no '..', symlinks
-    resolved and kept inside the workspace, a regular file — but made on the opened file
-    itself: ``/proc/self/fd`` names where it really lives, ``fstat`` what it is. That replaces
-    ``realpath``'s ``lstat`` per path component, a tenth of a warm navigation call. Opening
-    never blocks (``O_NONBLOCK``: a FIFO would otherwise wait for a writer). Anything unusual,
-    and every failure, returns None so that the slow path raises its typed, model-facing error.
-    """
-    text = file.strip()
-    if not _PLAIN.fullmatch(text) or ".." in text.split("/"):
-        return None
-    root = str(workspace)
-    try:
-        descriptor = os.open(os.path.join(root, text), os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        real = os.readlink(f"{_PROC_FD}{descriptor}")
-        status = os.fstat(descriptor)
-        if not real.startswith(root + os.sep) or not stat.S_ISREG(status.st_mode):
-            return None
-        chunks = []
-        while chunk := os.read(descriptor, max(status.st_size, 4096) + 1):
-            chunks.append(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return Path(real), b"".join(chunks)
-
-
 def _read(context: BridgeContext, file: str, session: LanguageServerSession) -> tuple[Path, str]:
     """The confined path and text of ``file``; reused while nothing in the workspace changed."""
     return session.file_text(file, lambda: _read_file(context, file))
 
 
 def _read_file(context: BridgeContext, file: str) -> tuple[Path, str]:
-    found = _read_fast(context.workspace, file)
-    if found is None:
-        path, data = resolve_in_workspace(context.workspace, file, kind="file"), None
-    else:
-        path, data = found
+    path = resolve_in_workspace(context.workspace, file, kind="file")
     if path.suffix not in (".py", ".pyi"):
         raise BridgeArgumentError(
             f"{file!r} is not a Python file; navigation bridges work on .py and .pyi files"
         )
     try:
-        if data is None:
-            return path, path.read_text(encoding="utf-8")
-        text = data.decode("utf-8")
+        return path, path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise BridgeArgumentError(
             f"{file!r} is not UTF-8 text, so the language server cannot read it; use "
             "grep to search it instead"
         ) from None
-    if "\r" in text:  # what read_text's universal newlines would have made of it
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return path, text
 
 
 T = TypeVar("T")

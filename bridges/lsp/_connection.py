@@ -399,14 +399,13 @@ class Connection:
             )
             self.documents[path] = (version, text)
 
-    def poll_files(self) -> Changes | None:
-        """Python files created, changed or deleted since the last poll (any thread, under
-        ``order``); None before the first walk finished. They are kept in ``unannounced`` until
-        the next ``send`` tells the server.
+    def poll_files(self) -> None:
+        """Collect the Python files created, changed or deleted since the last poll into
+        ``unannounced``, for the next ``send`` to tell the server (any thread, under ``order``).
 
-        Any change also forgets the file texts bridges kept (``texts``) and starts a new
-        ``generation``, so a text is reused only while nothing in the workspace changed since it
-        was read.
+        Any change — or no tracker yet, so no way to tell — also forgets the file texts bridges
+        kept (``texts``) and starts a new ``generation``, so a text is reused only while nothing
+        in the workspace changed since it was read.
         """
         tracker = self.tracker
         changes = None if tracker is None else tracker.poll()
@@ -417,7 +416,6 @@ class Connection:
             self.unannounced.created += changes.created
             self.unannounced.changed += changes.changed
             self.unannounced.deleted += changes.deleted
-        return changes
 
     def keep_text(self, key: str, path: Path, text: str, generation: int) -> None:
         """Remember what a bridge read for the file argument ``key`` (any thread, under
