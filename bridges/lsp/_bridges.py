@@ -24,8 +24,9 @@ from bridges.lsp._convert import (
     file_uri,
     flatten_symbols,
     hover_text,
-    locations,
+    location_fields,
     outline_of,
+    symbol_fields,
 )
 from bridges.lsp._positions import Outline, Target, find_target, to_server
 from bridges.lsp._session import SERVERS, LanguageServerSession, session_for
@@ -147,8 +148,9 @@ def _converted(session: LanguageServerSession, method: str, convert: Callable[[]
         ) from None
 
 
-def _identifier(path: Path) -> types.TextDocumentIdentifier:
-    return types.TextDocumentIdentifier(uri=file_uri(path))
+def _identifier(path: Path) -> dict[str, str]:
+    """A TextDocumentIdentifier as JSON: requests go out as plain JSON (see ``session.request``)."""
+    return {"uri": file_uri(path)}
 
 
 _OUTLINE_LIMIT = 500
@@ -165,8 +167,9 @@ def _outline(
         return known[1], known[2]
     found = session.request(
         types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
-        types.DocumentSymbolParams(text_document=_identifier(path)),
+        {"textDocument": _identifier(path)},
         documents={path: text},
+        poll=False,
     )
     symbols = _converted(
         session,
@@ -182,7 +185,7 @@ def _outline(
 
 def _position(
     context: BridgeContext, arguments: PositionArguments
-) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, types.Position]:
+) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, dict[str, int]]:
     session = _session(context)
     path, text = _read(context, arguments.file, session)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
@@ -201,10 +204,10 @@ def _position(
         text_lines=text_lines,
     )
     line_text = lines.line(file_uri(path), target.line - 1)
-    position = types.Position(
-        line=target.line - 1,
-        character=to_server(line_text, target.column, session.position_encoding),
-    )
+    position = {
+        "line": target.line - 1,
+        "character": to_server(line_text, target.column, lines.encoding),
+    }
     return session, path, text, lines, target, position
 
 
@@ -212,51 +215,65 @@ def goto_definition(context: BridgeContext, arguments: PositionArguments) -> Def
     session, path, text, lines, target, position = _position(context, arguments)
     found = session.request(
         types.TEXT_DOCUMENT_DEFINITION,
-        types.DefinitionParams(text_document=_identifier(path), position=position),
+        {"textDocument": _identifier(path), "position": position},
         documents={path: text},
+        poll=False,  # _read has just looked for changed files
     )
-    definitions = _converted(
-        session, types.TEXT_DOCUMENT_DEFINITION, lambda: locations(found, lines)
-    )
-    return DefinitionResult(
-        symbol=target.symbol,
-        file=lines.display(file_uri(path)),
-        line=target.line,
-        column=target.column,
-        definitions=definitions,
-        count=len(definitions),
-    )
+
+    def result() -> DefinitionResult:
+        definitions = location_fields(found, lines)
+        # one validation for the result and its locations (the locations are the server's)
+        return DefinitionResult.model_validate(
+            {
+                "symbol": target.symbol,
+                "file": lines.display(file_uri(path)),
+                "line": target.line,
+                "column": target.column,
+                "definitions": definitions,
+                "count": len(definitions),
+            }
+        )
+
+    return _converted(session, types.TEXT_DOCUMENT_DEFINITION, result)
 
 
 def find_references(context: BridgeContext, arguments: ReferencesArguments) -> ReferencesResult:
     session, path, text, lines, target, position = _position(context, arguments)
     found = session.request(
         types.TEXT_DOCUMENT_REFERENCES,
-        types.ReferenceParams(
-            text_document=_identifier(path),
-            position=position,
-            context=types.ReferenceContext(include_declaration=arguments.include_declaration),
-        ),
+        {
+            "textDocument": _identifier(path),
+            "position": position,
+            "context": {"includeDeclaration": arguments.include_declaration},
+        },
         documents={path: text},
+        poll=False,
     )
-    references = sorted(
-        _converted(session, types.TEXT_DOCUMENT_REFERENCES, lambda: locations(found, lines)),
-        key=lambda item: (item.file, item.line, item.column),
-    )
-    return ReferencesResult(
-        symbol=target.symbol,
-        references=references,
-        count=len(references),
-        files=sorted({item.file for item in references}),
-    )
+
+    def result() -> ReferencesResult:
+        references = sorted(
+            location_fields(found, lines),
+            key=lambda item: (item["file"], item["line"], item["column"]),
+        )
+        return ReferencesResult.model_validate(
+            {
+                "symbol": target.symbol,
+                "references": references,
+                "count": len(references),
+                "files": sorted({item["file"] for item in references}),
+            }
+        )
+
+    return _converted(session, types.TEXT_DOCUMENT_REFERENCES, result)
 
 
 def hover(context: BridgeContext, arguments: PositionArguments) -> HoverResult:
     session, path, text, lines, target, position = _position(context, arguments)
     found = session.request(
         types.TEXT_DOCUMENT_HOVER,
-        types.HoverParams(text_document=_identifier(path), position=position),
+        {"textDocument": _identifier(path), "position": position},
         documents={path: text},
+        poll=False,
     )
     content = _converted(session, types.TEXT_DOCUMENT_HOVER, lambda: hover_text(found))
     return HoverResult(
@@ -292,22 +309,29 @@ def workspace_symbols(
         )
     session = _session(context)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
-    found = session.request(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolParams(query=query))
-    symbols = _converted(session, types.WORKSPACE_SYMBOL, lambda: flatten_symbols(found, lines))
+    found = session.request(types.WORKSPACE_SYMBOL, {"query": query})
     lowered = query.lower()
-    symbols.sort(
-        key=lambda item: (
-            item.name != query,
-            item.name.lower() != lowered,
-            item.file.startswith("/"),
-            item.file,
-            item.line,
+
+    def result() -> WorkspaceSymbolsResult:
+        symbols = symbol_fields(found, lines)
+        symbols.sort(
+            key=lambda item: (
+                item["name"] != query,
+                item["name"].lower() != lowered,
+                item["file"].startswith("/"),
+                item["file"],
+                item["line"],
+            )
         )
-    )
-    kept = symbols[: arguments.limit]
-    return WorkspaceSymbolsResult(
-        query=query,
-        symbols=kept,
-        count=len(kept),
-        truncated=len(symbols) > len(kept),
-    )
+        kept = symbols[: arguments.limit]
+        # one validation for the result and the symbols it keeps (they are the server's)
+        return WorkspaceSymbolsResult.model_validate(
+            {
+                "query": query,
+                "symbols": kept,
+                "count": len(kept),
+                "truncated": len(symbols) > len(kept),
+            }
+        )
+
+    return _converted(session, types.WORKSPACE_SYMBOL, result)

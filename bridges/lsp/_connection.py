@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 import attrs
+import msgspec
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.protocol import LanguageServerProtocol, default_converter
@@ -49,6 +50,9 @@ from bridges.lsp._files import Changes, SourceTracker
 __all__ = ["RAW_RESULTS", "Connection", "ServerExited", "initialize_params"]
 
 logger = logging.getLogger("punie.lsp.client")
+_encode = msgspec.json.Encoder().encode
+"""UTF-8 JSON bytes of plain JSON values (requests built as dicts), several times faster than
+the json module."""
 
 
 class ServerExited(Exception):
@@ -341,6 +345,9 @@ class Connection:
         """Announce the file changes polled so far, sync ``documents``, send the request (any
         thread, under ``order``).
 
+        ``params`` is an lsprotocol object, or a dict that is JSON already (the navigation
+        bridges build theirs that way), which is written as it is.
+
         Returns pygls' future for the answer; pygls fails it with ``RuntimeError`` if the
         process exits first. Raises ``ServerExited`` when the server is already gone.
         """
@@ -351,7 +358,25 @@ class Connection:
             self.announce(changes)
         for path, text in (documents or {}).items():
             self.sync_document(path, text)
+        writer = self._writer
+        if isinstance(params, dict) and writer is not None:
+            return self._send_json(writer, method, params, msg_id)
         return self.client.protocol.send_request(method, params, msg_id=msg_id)
+
+    def _send_json(
+        self, writer: _PipeWriter, method: str, params: dict[str, Any], msg_id: str
+    ) -> Future[Any]:
+        """``send_request`` for parameters that are JSON already: registered with pygls the way
+        its own ``send_request`` does (so the answer, a cancellation or the server's exit reach
+        the future as usual), framed and written here. Skips building lsprotocol objects and
+        cattrs' unstructuring of them, a sixth of a warm navigation call's own work."""
+        protocol = self.client.protocol
+        future: Future[Any] = Future()
+        protocol._request_futures[msg_id] = future
+        protocol._result_types[msg_id] = protocol.get_result_type(method)
+        body = _encode({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        return future
 
     def forget(self, msg_id: str) -> None:
         """Drop a request nobody waits for any more and ask the server to cancel it (any thread)."""

@@ -16,8 +16,6 @@ most once per call through ``SourceLines``. Contracts are validated in one batch
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,9 +33,11 @@ __all__ = [
     "file_uri",
     "flatten_symbols",
     "hover_text",
+    "location_fields",
     "locations",
     "outline_of",
     "path_of",
+    "symbol_fields",
     "symbol_kind",
 ]
 
@@ -48,11 +48,22 @@ Json = Any
 """A decoded JSON value as the server sent it."""
 
 
-@functools.lru_cache(maxsize=4096)
+_URIS_LIMIT = 4096
+_uris: dict[str, str] = {}
+
+
 def file_uri(path: Path) -> str:
-    """``path.as_uri()``, remembered: a warm call needs the URI of its file half a dozen times,
-    and quoting it costs more than the lookup."""
-    return path.as_uri()
+    """``path.as_uri()``, remembered: a warm call needs the URI of its file several times, and
+    quoting it costs more than the lookup. Keyed by the path's text, which a ``Path`` keeps:
+    looking up an equal but different ``Path`` object would compare their parts in Python."""
+    key = str(path)
+    uri = _uris.get(key)
+    if uri is None:
+        uri = path.as_uri()
+        if len(_uris) >= _URIS_LIMIT:
+            _uris.clear()
+        _uris[key] = uri
+    return uri
 
 
 def path_of(uri: str) -> Path | None:
@@ -68,6 +79,25 @@ _last_split: tuple[str, list[str]] = ("", [])
 """The last text split into lines: warm calls about one file split it once, not every call."""
 _line_cache: dict[str, tuple[object, list[str]]] = {}
 """path -> (stamp, lines): file contents shared across calls while the file is unchanged."""
+
+
+_paths: dict[str, str] = {}
+"""URI -> local path ('' for other schemes): answers name the same files call after call."""
+
+
+def _uri_path(uri: str) -> str | None:
+    """The local path of a URI as text, None if it is not a ``file:`` URI; remembered."""
+    key = _paths.get(uri)
+    if key is None:
+        if uri.startswith("file:///"):  # the usual shape: no need to parse the URI
+            key = unquote(uri[7:])
+        else:
+            path = path_of(uri)
+            key = "" if path is None else str(path)
+        if len(_paths) >= _CACHE_LIMIT:
+            _paths.clear()
+        _paths[uri] = key
+    return key or None
 
 
 class SourceLines:
@@ -88,6 +118,7 @@ class SourceLines:
         self.encoding = encoding
         self._stamp = stamp or (lambda _path: None)
         self._prefix = file_uri(workspace).rstrip("/") + "/"
+        self._root = _uri_path(self._prefix) or ""
         self._files: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
 
@@ -105,11 +136,7 @@ class SourceLines:
         found = self._files.get(uri)
         if found is not None:
             return found
-        if uri.startswith("file:///"):  # the usual shape: no need to parse the URI
-            key: str | None = unquote(uri[7:])
-        else:
-            path = path_of(uri)
-            key = None if path is None else str(path)
+        key = _uri_path(uri)
         if key is None:
             found = []
         else:
@@ -140,7 +167,7 @@ class SourceLines:
         shown = self._shown.get(uri)
         if shown is None:
             if uri.startswith(self._prefix):
-                shown = unquote(uri[len(self._prefix) :])
+                shown = (_uri_path(uri) or "")[len(self._root) :]
             else:
                 path = path_of(uri)
                 shown = uri if path is None else relative_path(self.workspace, path)
@@ -167,8 +194,9 @@ class SourceLines:
         }
 
 
-def locations(found: Json, lines: SourceLines) -> list[SourceLocation]:
-    """Normalise a definition/references answer (one, many, links or null) into locations."""
+def location_fields(found: Json, lines: SourceLines) -> list[dict[str, Any]]:
+    """A definition/references answer (one, many, links or null) as the fields of
+    ``SourceLocation`` contracts, for a result model to validate together with its own."""
     if found is None:
         return []
     items = [found] if isinstance(found, dict) else found
@@ -178,19 +206,33 @@ def locations(found: Json, lines: SourceLines) -> list[SourceLocation]:
             fields.append(lines.location(item["targetUri"], item["targetSelectionRange"]))
         else:
             fields.append(lines.location(item["uri"], item["range"]))
-    return _LOCATIONS.validate_python(fields)
+    return fields
+
+
+def locations(found: Json, lines: SourceLines) -> list[SourceLocation]:
+    """Normalise a definition/references answer (one, many, links or null) into locations."""
+    return _LOCATIONS.validate_python(location_fields(found, lines))
+
+
+_KINDS: dict[int, str] = {kind.value: kind.name.lower() for kind in types.SymbolKind}
 
 
 def symbol_kind(kind: int) -> str:
     """'class', 'function', 'method'... from an LSP symbol kind."""
-    try:
-        return types.SymbolKind(kind).name.lower()
-    except ValueError:
-        return f"kind-{int(kind)}"
+    name = _KINDS.get(kind)
+    return f"kind-{int(kind)}" if name is None else name
 
 
 def flatten_symbols(found: Json, lines: SourceLines, *, uri: str | None = None) -> list[SymbolInfo]:
     """Document or workspace symbols, hierarchical or flat, as a flat outer-before-inner list."""
+    return _SYMBOLS.validate_python(symbol_fields(found, lines, uri=uri))
+
+
+def symbol_fields(
+    found: Json, lines: SourceLines, *, uri: str | None = None
+) -> list[dict[str, Any]]:
+    """``flatten_symbols`` as the fields of ``SymbolInfo`` contracts, for a result model to
+    validate together with its own."""
     fields: list[dict[str, Any]] = []
 
     def walk(symbol: Json, container: str | None, owner: str) -> None:
@@ -233,7 +275,7 @@ def flatten_symbols(found: Json, lines: SourceLines, *, uri: str | None = None) 
                 "end_line": end_line + 1,
             }
         )
-    return _SYMBOLS.validate_python(fields)
+    return fields
 
 
 def _name_position(
@@ -241,15 +283,32 @@ def _name_position(
 ) -> tuple[int, int]:
     """1-based line and column of ``name`` in a symbol's range (flat symbols give only the range,
     which starts at a decorator for decorated classes and functions)."""
-    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
     first = start["line"]
-    for number in range(first, min(end_line, first + 50) + 1):
-        text = lines.line(uri, number)
+    source = lines.lines(uri)
+    for number in range(max(first, 0), min(end_line, first + 50, len(source) - 1) + 1):
+        text = source[number]
         offset = start["character"] if number == first else 0
-        match = pattern.search(text, min(offset, len(text)))
-        if match:
-            return number + 1, match.start() + 1
+        found = _find_name(text, name, min(offset, len(text)))
+        if found >= 0:
+            return number + 1, found + 1
     return first + 1, lines.column(uri, start)
+
+
+def _find_name(text: str, name: str, start: int) -> int:
+    """Index of ``name`` in ``text`` from ``start`` as a whole word (like the regular expression
+    ``(?<!\\w)name(?!\\w)``, whose word characters are ``isalnum()`` ones and '_'), or -1.
+    A plain ``find`` because this runs once per symbol of an answer."""
+    if not name:
+        return -1
+    index = text.find(name, start)
+    while index >= 0:
+        end = index + len(name)
+        before = text[index - 1] if index else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            return index
+        index = text.find(name, index + 1)
+    return -1
 
 
 def outline_of(symbols: Iterable[SymbolInfo]) -> list[Outline]:

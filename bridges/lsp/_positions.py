@@ -40,9 +40,19 @@ class Outline:
 class Target:
     """The resolved position to ask about (1-based line and character column) and its name."""
 
-    symbol: str
     line: int
     column: int
+    name: str = ""
+    """The name, when resolving the position found it; else read off ``line_text``."""
+    line_text: str = ""
+    fallback: str = ""
+    """The name the caller gave, for a position that covers no identifier."""
+
+    @property
+    def symbol(self) -> str:
+        """The name asked about. For a line and column it is read off the line only when a
+        result needs it — after the request is on its way, while the server works."""
+        return self.name or identifier_at(self.line_text, self.column) or self.fallback
 
 
 def to_server(line_text: str, column: int, encoding: str) -> int:
@@ -128,8 +138,7 @@ def find_target(
                 f"column={column} is outside line {line} of {file} ({len(line_text)} characters:"
                 f" {line_text.strip()!r}); pass symbol='Name' instead of counting columns"
             )
-        name = identifier_at(line_text, column) or (symbol or "")
-        return Target(symbol=name, line=line, column=column)
+        return Target(line=line, column=column, line_text=line_text, fallback=symbol or "")
     if symbol is None:
         raise BridgeArgumentError(
             f"say which name to look up in {file}: pass symbol='Name' (e.g. a class, function "
@@ -144,21 +153,21 @@ def find_target(
         line_text = lines[line - 1]
         for match in _IDENTIFIER.finditer(line_text):
             if match.group() == last:
-                return Target(symbol=last, line=line, column=match.start() + 1)
+                return Target(line=line, column=match.start() + 1, name=last)
         raise BridgeArgumentError(
             f"{last!r} does not appear on line {line} of {file} (the line reads "
             f"{line_text.strip()!r}); leave out line= to search the whole file"
         )
     for entry in outline:
         if entry.qualified == symbol:
-            return Target(symbol=last, line=entry.line, column=entry.column)
+            return Target(line=entry.line, column=entry.column, name=last)
     if "." not in symbol:
         for entry in outline:
             if entry.qualified.split(".")[-1] == symbol:
-                return Target(symbol=last, line=entry.line, column=entry.column)
+                return Target(line=entry.line, column=entry.column, name=last)
     for token_line, token_column, name in _name_tokens(text):
         if name == last:
-            return Target(symbol=last, line=token_line, column=token_column)
+            return Target(line=token_line, column=token_column, name=last)
     defined = sorted({entry.qualified for entry in outline})[:15]
     hint = f"; names defined there: {', '.join(defined)}" if defined else ""
     raise BridgeArgumentError(

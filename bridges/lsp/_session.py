@@ -89,6 +89,9 @@ class LanguageServerSession:
     @property
     def position_encoding(self) -> str:
         """The position encoding negotiated with the server ('utf-32' or 'utf-16')."""
+        connection = self._connection
+        if connection is not None and connection.alive:
+            return connection.position_encoding
         return self._connect().position_encoding
 
     def stamp(self, path: str) -> object | None:
@@ -135,8 +138,12 @@ class LanguageServerSession:
         *,
         documents: dict[Path, str] | None = None,
         timeout_s: float | None = None,
+        poll: bool = True,
     ) -> Any:
         """Send ``method`` with ``params`` and return the result.
+
+        ``params`` is an lsprotocol object or a dict of plain JSON (sent as it is, the cheaper
+        way the navigation bridges use).
 
         Answers to the navigation requests (``RAW_RESULTS``: definition, references, hover,
         document and workspace symbols) are the decoded JSON, dicts and lists, for
@@ -144,6 +151,8 @@ class LanguageServerSession:
 
         ``documents`` (absolute path -> text) are opened or updated first, and changed files in
         the workspace are announced, so the server answers about what is on disk now.
+        ``poll=False`` skips looking for changed files when the caller has just looked
+        (``file_text`` does); what that look found is announced all the same.
         """
         limit = self.request_timeout_s if timeout_s is None else timeout_s
 
@@ -158,7 +167,8 @@ class LanguageServerSession:
         def send(connection: Connection) -> Any:
             msg_id = connection.next_id()
             with connection.order:
-                connection.poll_files()
+                if poll:
+                    connection.poll_files()
                 answer = connection.send(method, params, msg_id, documents=documents)
             try:
                 return answer.result(limit)
