@@ -238,8 +238,8 @@ class Connection:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
         self.position_encoding = "utf-16"
         self.capabilities: types.ServerCapabilities | None = None
-        self.documents: dict[Path, tuple[int, str]] = {}
-        """Open documents: path -> (version, text sent)."""
+        self.documents: dict[str, tuple[int, str]] = {}
+        """Open documents: path (as text) -> (version, text sent)."""
         self.tracker: SourceTracker | None = None
         self.texts: dict[str, tuple[Path, str]] = {}
         """File argument -> (real path, text) read by a bridge since the last reported change."""
@@ -353,8 +353,9 @@ class Connection:
         """
         if not self.alive:
             raise ServerExited("the language server is not running")
-        changes, self.unannounced = self.unannounced, Changes()
+        changes = self.unannounced
         if changes:
+            self.unannounced = Changes()
             self.announce(changes)
         for path, text in (documents or {}).items():
             self.sync_document(path, text)
@@ -403,8 +404,9 @@ class Connection:
 
     def sync_document(self, path: Path, text: str) -> None:
         """Make the server see ``text`` as the content of ``path`` (open it or update it)."""
+        key = str(path)
+        known = self.documents.get(key)
         uri = file_uri(path)
-        known = self.documents.get(path)
         if known is None:
             self.client.text_document_did_open(
                 types.DidOpenTextDocumentParams(
@@ -413,7 +415,7 @@ class Connection:
                     )
                 )
             )
-            self.documents[path] = (1, text)
+            self.documents[key] = (1, text)
         elif known[1] != text:
             version = known[0] + 1
             self.client.text_document_did_change(
@@ -422,7 +424,7 @@ class Connection:
                     content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
                 )
             )
-            self.documents[path] = (version, text)
+            self.documents[key] = (version, text)
 
     def poll_files(self) -> None:
         """Collect the Python files created, changed or deleted since the last poll into
@@ -461,20 +463,20 @@ class Connection:
         ):
             for name in paths:
                 path = Path(name)
-                if path in self.documents:
+                if name in self.documents:
                     with contextlib.suppress(OSError, UnicodeDecodeError):
                         self.sync_document(path, path.read_text(encoding="utf-8"))
                     continue
                 events.append(types.FileEvent(uri=path.as_uri(), type=kind))
         for name in changes.deleted:
             path = Path(name)
-            if path in self.documents:
+            if name in self.documents:
                 self.client.text_document_did_close(
                     types.DidCloseTextDocumentParams(
                         text_document=types.TextDocumentIdentifier(uri=path.as_uri())
                     )
                 )
-                del self.documents[path]
+                del self.documents[name]
             events.append(types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted))
         if events:
             self.client.workspace_did_change_watched_files(

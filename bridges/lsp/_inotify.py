@@ -19,6 +19,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import select
 import sys
 
 __all__ = ["FolderWatch"]
@@ -71,10 +72,12 @@ class FolderWatch:
         self._fd = -1
         self._watches: set[int] = set()
         self._dirty = True
+        self._ready = select.poll()
         if self._libc is not None:
             fd = self._libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
             if fd >= 0:
                 self._fd = fd
+                self._ready.register(fd, select.POLLIN)
 
     @property
     def active(self) -> bool:
@@ -105,6 +108,8 @@ class FolderWatch:
         if self._fd < 0:
             return True
         dirty, self._dirty = self._dirty, False
+        if not self._ready.poll(0):  # the usual answer, without the cost of a failed read
+            return dirty
         while True:
             try:
                 if not os.read(self._fd, 65536):
@@ -119,6 +124,7 @@ class FolderWatch:
     def close(self) -> None:
         """Stop watching; later ``changed()`` calls are always True."""
         if self._fd >= 0:
+            self._ready.unregister(self._fd)
             os.close(self._fd)
         self._fd = -1
         self._watches.clear()

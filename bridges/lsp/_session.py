@@ -228,6 +228,9 @@ class LanguageServerSession:
 
     def _connect(self) -> Connection:
         """A live connection; a server that dies while starting is started once more."""
+        connection = self._connection  # the usual case, without taking the lock
+        if connection is not None and connection.alive:
+            return connection
         try:
             return self._ensure()
         except _StartDied:
@@ -320,25 +323,36 @@ _sessions: dict[tuple[Path, str], LanguageServerSession] = {}
 _sessions_lock = threading.Lock()
 
 
+_recent: tuple[Path, str, LanguageServerSession] | None = None
+"""The last answer of ``session_for``: a snippet's calls all name the same workspace object, and
+this spares them hashing and comparing paths (Python code in pathlib)."""
+
+
 def session_for(workspace: Path, *, server: str = "ty") -> LanguageServerSession:
     """The shared session for ``workspace`` (created on first use, server started lazily)."""
-    session = _sessions.get((workspace, server))  # bridge contexts hold resolved paths already
-    if session is not None:
-        return session
-    key = (workspace.resolve(), server)
-    with _sessions_lock:
-        session = _sessions.get(key)
+    global _recent
+    recent = _recent
+    if recent is not None and recent[0] is workspace and recent[1] == server:
+        return recent[2]
+    with _sessions_lock:  # never remember a session close_all_sessions is taking away
+        session = _sessions.get((workspace, server))  # bridge contexts hold resolved paths
         if session is None:
-            session = LanguageServerSession(key[0], server=server)
-            _sessions[key] = session
+            key = (workspace.resolve(), server)
+            session = _sessions.get(key)
+            if session is None:
+                session = LanguageServerSession(key[0], server=server)
+                _sessions[key] = session
+        _recent = (workspace, server, session)
         return session
 
 
 def close_all_sessions() -> None:
     """Shut down every shared session's server (registered with ``atexit``)."""
+    global _recent
     with _sessions_lock:
         sessions = list(_sessions.values())
         _sessions.clear()
+        _recent = None
     for session in sessions:
         with contextlib.suppress(ToolError, TimeoutError, RuntimeError, OSError):
             session.close()
@@ -346,8 +360,9 @@ def close_all_sessions() -> None:
 
 def _forget_after_fork() -> None:
     """A forked child must not shut down (or talk to) its parent's servers."""
-    global _sessions_lock
+    global _sessions_lock, _recent
     _sessions.clear()
+    _recent = None
     _sessions_lock = threading.Lock()
 
 
