@@ -1,4 +1,4 @@
-"""The speed-minded parts of the navigation client, held to the behaviour of the slow paths.
+r"""The speed-minded parts of the navigation client, held to the behaviour of the slow paths.
 
 - ``_PipeWriter`` writes from any thread straight into the server's stdin, never blocks, and
   keeps messages whole and in order when the pipe is full.
@@ -8,11 +8,14 @@
 - The fast file read refuses what the slow one refuses (a FIFO must not hang it) and reads
   CRLF files the way ``read_text`` does.
 - Answers are plain JSON; an answer of an unknown shape is a typed tool error.
+- A flat symbol's name is found with ``str.find`` exactly where the regular expression
+  ``(?<!\w)name(?!\w)`` finds it; URIs are remembered by the path's text.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +33,14 @@ from bridges.lsp._bridges import (
     goto_definition,
 )
 from bridges.lsp._connection import _PipeWriter
-from bridges.lsp._convert import SourceLines, flatten_symbols, hover_text, locations
+from bridges.lsp._convert import (
+    SourceLines,
+    _find_name,
+    file_uri,
+    flatten_symbols,
+    hover_text,
+    locations,
+)
 from bridges.lsp._loop import LoopThread
 
 
@@ -187,3 +197,33 @@ def test_an_answer_of_an_unknown_shape_is_a_typed_tool_error(
     session = LanguageServerSession(tmp_path)  # never started: only its name is used
     with pytest.raises(ToolError, match=r"'ty' answered textDocument/definition in a shape punie"):
         _converted(session, "textDocument/definition", lambda: convert(lines))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "start"),
+    [
+        ("class Cart:", "Cart", 0),
+        ("class CartItem(Cart):", "Cart", 0),  # the whole word comes after a longer one
+        ("x_Cart = Cart_x = Cart", "Cart", 0),
+        ("def f(): return Cart", "Cart", 17),  # start inside the name: not found from there
+        ("déjàCart = Cart", "Cart", 0),  # accented letters are word characters
+        ("Cart", "Cart", 0),
+        ("Cart", "Cart", 4),
+        ("Cart1 Cart", "Cart", 0),
+        ("Cart.total", "total", 0),
+        ("async def total(self) -> int:", "total", 3),
+        ("", "Cart", 0),
+        ("CartCartCart Cart", "Cart", 1),
+        ("a+b", "+", 0),  # not a name at all: found literally, like re.escape did
+    ],
+)
+def test_find_name_agrees_with_the_regular_expression(text: str, name: str, start: int) -> None:
+    match = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)").search(text, start)
+    assert _find_name(text, name, start) == (match.start() if match else -1)
+
+
+def test_file_uri_is_the_same_for_equal_paths_and_quotes_like_as_uri(tmp_path: Path) -> None:
+    odd = tmp_path / "with space" / "ü#.py"
+    assert file_uri(odd) == odd.as_uri()
+    assert file_uri(Path(str(odd))) == odd.as_uri()  # an equal, different Path object
+    assert "%20" in file_uri(odd)

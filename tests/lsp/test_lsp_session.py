@@ -249,3 +249,24 @@ def test_a_forked_child_leaves_the_parents_server_alone(small: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     assert session_for(small).pid == parent_server
     assert goto_definition(context, PositionArguments(file="m.py", symbol="Box", line=5)).count == 1
+
+
+def test_the_remembered_session_is_forgotten_when_sessions_are_closed(tmp_path: Path) -> None:
+    """``session_for`` remembers its last answer; after ``close_all_sessions`` it must hand out
+    a new session (tracked, so shut down at exit), never the closed one. Run in a child process
+    so that closing every session leaves the other tests' servers alone."""
+    child = os.fork()
+    if child == 0:
+        try:
+            from bridges.lsp import close_all_sessions
+
+            workspace = tmp_path.resolve()
+            first = session_for(workspace)
+            same = session_for(workspace) is first and session_for(Path(str(workspace))) is first
+            close_all_sessions()
+            second = session_for(workspace)
+            os._exit(0 if same and second is not first and session_for(workspace) is second else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
