@@ -10,14 +10,16 @@ Run: ``uv run python benchmarks/lsp.py``. Prints medians in milliseconds:
 
    - ``pygls`` (the like-for-like baseline, the one the target is judged on): the same client
      library as the bridge, stock — a pygls ``LanguageClient`` started by ``start_io`` with the
-     same initialize parameters, the same lsprotocol parameter objects, called from a
-     synchronous thread by the cheapest route stock pygls offers (``protocol.send_request``
-     handed to its loop thread, its future waited on directly). It lacks what the bridge adds:
-     argument validation, workspace confinement and reading the file, the file-change poll and
-     document sync, the restart/timeout wrapper, symbol resolution, and converting the answer
-     into a validated contract. The bridge wins back part of that by writing requests from the
-     calling thread (``_PipeWriter`` in bridges/lsp/_connection.py) instead of waking the loop
-     thread to write them.
+     same initialize parameters, lsprotocol parameter objects built before the clock starts,
+     called from a synchronous thread by the cheapest route stock pygls offers
+     (``protocol.send_request`` handed to its loop thread, its future waited on directly). It
+     lacks what the bridge adds: argument validation, workspace confinement and reading the
+     file, the file-change poll and document sync, the restart/timeout wrapper, symbol
+     resolution, and converting the answer into a validated contract. The bridge wins that back
+     by doing less of pygls' generic work: it writes its requests, plain JSON, from the calling
+     thread (``Connection._send_json`` and ``_PipeWriter`` in bridges/lsp/_connection.py)
+     instead of building lsprotocol objects and waking the loop thread to unstructure and write
+     them, and keeps the answers as JSON.
    - ``raw``: an independent minimal client (tests/lsp/_raw.py: plain subprocess, hand-framed
      JSON, dictionaries, a reader thread) — what ty costs with almost no client at all; the gap
      between ``raw`` and ``pygls`` is pygls/lsprotocol's own cost (cattrs, asyncio).

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import runtime
 import runtime.models
 import runtime.template
@@ -114,3 +116,40 @@ def test_importing_runtime_does_not_import_mlx() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_lazy_names_match_the_imports_type_checkers_see() -> None:
+    """``runtime`` loads its names on first use; the table that does it must name the same
+    modules as the ``TYPE_CHECKING`` imports that ty and readers see, and cover ``__all__``."""
+    tree = ast.parse((ROOT / "__init__.py").read_text())
+    guarded = next(node for node in tree.body if isinstance(node, ast.If))
+    seen = {
+        alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert seen == runtime._HOME
+    assert set(seen) == set(runtime.__all__)
+    assert set(dir(runtime)) >= set(runtime.__all__)
+
+
+def test_importing_runtime_for_the_cli_or_the_language_server_leaves_the_agent_unloaded() -> None:
+    """``punie lsp`` and ``punie --help`` import ``runtime`` on their way: the agent loop, the
+    model backends and httpx load only when something asks for them."""
+    heavy = ("runtime._agent", "runtime._loop", "runtime.models", "httpx")
+    code = (
+        "import sys, runtime.cli, runtime.lsp; "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules)); "
+        "from runtime import Agent; import runtime as r; "
+        "print(Agent is r._agent.Agent, r.traces.__name__, 'runtime.models' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "True runtime.traces True"]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Agnet'"):
+        _ = runtime.Agnet
