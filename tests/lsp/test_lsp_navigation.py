@@ -350,6 +350,21 @@ def test_columns_count_characters_not_utf16_units(tmp_path: Path) -> None:
         session_for(tmp_path).close()
 
 
+def test_requests_with_non_ascii_text_keep_the_message_framing(tmp_path: Path) -> None:
+    """Requests are written as UTF-8 JSON; Content-Length must count bytes, not characters, or
+    the server would cut this message short and misread every later one."""
+    (tmp_path / "uni.py").write_text("class Größe:\n    pass\n\n\nclass Maß:\n    pass\n")
+    context = BridgeContext(workspace=tmp_path.resolve())
+    try:
+        for _ in range(3):
+            found = workspace_symbols(context, WorkspaceSymbolsArguments(query="Größe"))
+            assert [(s.name, s.line, s.column) for s in found.symbols][:1] == [("Größe", 1, 7)]
+            other = workspace_symbols(context, WorkspaceSymbolsArguments(query="Maß"))
+            assert [(s.name, s.line) for s in other.symbols][:1] == [("Maß", 5)]
+    finally:
+        session_for(tmp_path).close()
+
+
 def test_changes_on_disk_are_seen_without_restart(tmp_path: Path) -> None:
     root = tmp_path.resolve()
     (root / "a.py").write_text("def first() -> int:\n    return 1\n", encoding="utf-8")
