@@ -370,7 +370,8 @@ class Connection:
         """``send_request`` for parameters that are JSON already: registered with pygls the way
         its own ``send_request`` does (so the answer, a cancellation or the server's exit reach
         the future as usual), framed and written here. Skips building lsprotocol objects and
-        cattrs' unstructuring of them, a sixth of a warm navigation call's own work."""
+        cattrs' unstructuring of them: 20-35 us of a warm goto_definition measured in the caller
+        (0.6-1 ms in all)."""
         protocol = self.client.protocol
         future: Future[Any] = Future()
         protocol._request_futures[msg_id] = future

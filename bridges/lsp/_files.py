@@ -117,7 +117,7 @@ class SourceTracker:
         self.watch.close()
 
     def poll(self) -> Changes:
-        """What changed since the last poll; nothing, at the cost of one read, if inotify is
+        """What changed since the last poll; nothing, at the cost of one poll, if inotify is
         sure of it."""
         if not self.watch.changed():
             return Changes()

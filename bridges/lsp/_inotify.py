@@ -3,8 +3,9 @@
 ``SourceTracker.poll`` stats every known file and folder before each request (about a hundred
 stat calls on a 100-module project, more than ty needs to answer). When the kernel can tell us
 that nothing in the watched folders changed since the last look, that scan is skipped: one
-non-blocking ``read`` of the inotify descriptor replaces it. Any event at all (in any file of a
-watched folder) only says "scan again"; the stat scan stays the single source of truth.
+``poll(0)`` of the inotify descriptor replaces it (it is read only when it has events). Any
+event at all (in any file of a watched folder) only says "scan again"; the stat scan stays the
+single source of truth.
 
 This is an optimisation with a safe fallback, never a requirement: off Linux, without libc's
 ``inotify_*`` functions, or when a watch cannot be added (``max_user_watches`` reached), the

@@ -113,7 +113,7 @@ class LanguageServerSession:
         """The (path, text) a bridge reads for its file argument ``key``.
 
         ``read`` confines and reads the file; its answer is reused by later calls while the
-        change tracker reports nothing new anywhere in the workspace (one inotify read), which
+        change tracker reports nothing new anywhere in the workspace (one inotify poll), which
         saves a warm call the open/confine/read system calls. Before the server has started
         (and so before there is a tracker) it simply reads.
         """

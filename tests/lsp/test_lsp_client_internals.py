@@ -18,7 +18,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -91,10 +91,15 @@ def test_pipe_writer_drops_writes_to_a_server_that_is_gone() -> None:
         loop.loop.call_soon_threadsafe(writer.close)
 
 
-def project(root: Path) -> BridgeContext:
+@pytest.fixture
+def context(tmp_path: Path) -> Iterator[BridgeContext]:
+    """A small workspace (pkg/m.py defines Box); its language server is shut down afterwards."""
+    root = tmp_path / "ws"
     (root / "pkg").mkdir(parents=True)
     (root / "pkg" / "m.py").write_text("class Box:\n    pass\n", encoding="utf-8")
-    return BridgeContext(workspace=root.resolve())
+    context = BridgeContext(workspace=root.resolve())
+    yield context
+    session_for(context.workspace).close()
 
 
 def names(context: BridgeContext, file: str) -> list[str]:
@@ -102,66 +107,48 @@ def names(context: BridgeContext, file: str) -> list[str]:
     return [symbol.name for symbol in result.symbols]
 
 
-def test_a_reused_file_text_follows_edits(tmp_path: Path) -> None:
-    context = project(tmp_path / "ws")
-    try:
-        assert names(context, "pkg/m.py") == ["Box"]
-        assert names(context, "pkg/m.py") == ["Box"]  # now served from the kept text
-        (context.workspace / "pkg" / "m.py").write_text("class Crate:\n    pass\n")
-        assert names(context, "pkg/m.py") == ["Crate"]
-    finally:
-        session_for(context.workspace).close()
+def test_a_reused_file_text_follows_edits(context: BridgeContext) -> None:
+    assert names(context, "pkg/m.py") == ["Box"]
+    assert names(context, "pkg/m.py") == ["Box"]  # now served from the kept text
+    (context.workspace / "pkg" / "m.py").write_text("class Crate:\n    pass\n")
+    assert names(context, "pkg/m.py") == ["Crate"]
 
 
-def test_a_reused_file_swapped_for_a_symlink_out_is_refused(tmp_path: Path) -> None:
-    context = project(tmp_path / "ws")
+def test_a_reused_file_swapped_for_a_symlink_out_is_refused(
+    context: BridgeContext, tmp_path: Path
+) -> None:
     outside = tmp_path / "secret.py"
     outside.write_text("class Secret:\n    pass\n", encoding="utf-8")
-    try:
-        assert names(context, "pkg/m.py") == ["Box"]
-        assert names(context, "pkg/m.py") == ["Box"]  # a warm server: the text is kept
-        target = context.workspace / "pkg" / "m.py"
-        target.unlink()
-        target.symlink_to(outside)
-        with pytest.raises(PathOutsideWorkspace):
-            names(context, "pkg/m.py")
-    finally:
-        session_for(context.workspace).close()
+    assert names(context, "pkg/m.py") == ["Box"]
+    assert names(context, "pkg/m.py") == ["Box"]  # a warm server: the text is kept
+    target = context.workspace / "pkg" / "m.py"
+    target.unlink()
+    target.symlink_to(outside)
+    with pytest.raises(PathOutsideWorkspace):
+        names(context, "pkg/m.py")
 
 
-def test_a_file_the_tracker_does_not_watch_is_read_every_time(tmp_path: Path) -> None:
-    context = project(tmp_path / "ws")
+def test_a_file_the_tracker_does_not_watch_is_read_every_time(context: BridgeContext) -> None:
     hidden = context.workspace / ".cache_dir" / "gen.py"  # hidden folders are not tracked
     hidden.parent.mkdir()
     hidden.write_text("def one() -> int:\n    return 1\n", encoding="utf-8")
-    try:
-        assert names(context, ".cache_dir/gen.py") == ["one"]
-        assert names(context, ".cache_dir/gen.py") == ["one"]  # a warm server: texts are kept
-        hidden.write_text("def two() -> int:\n    return 2\n", encoding="utf-8")
-        assert names(context, ".cache_dir/gen.py") == ["two"]
-    finally:
-        session_for(context.workspace).close()
+    assert names(context, ".cache_dir/gen.py") == ["one"]
+    assert names(context, ".cache_dir/gen.py") == ["one"]  # a warm server: texts are kept
+    hidden.write_text("def two() -> int:\n    return 2\n", encoding="utf-8")
+    assert names(context, ".cache_dir/gen.py") == ["two"]
 
 
-def test_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
-    context = project(tmp_path / "ws")
+def test_a_fifo_is_refused_without_hanging(context: BridgeContext) -> None:
     os.mkfifo(context.workspace / "pipe.py")
-    try:
-        with pytest.raises(PathNotFound):
-            names(context, "pipe.py")
-    finally:
-        session_for(context.workspace).close()
+    with pytest.raises(PathNotFound):
+        names(context, "pipe.py")
 
 
-def test_a_crlf_file_is_read_like_read_text(tmp_path: Path) -> None:
-    context = project(tmp_path / "ws")
+def test_a_crlf_file_is_read_like_read_text(context: BridgeContext) -> None:
     (context.workspace / "dos.py").write_bytes(b"x = 1\r\n\r\nclass Win:\r\n    pass\r\n")
-    try:
-        result = goto_definition(context, PositionArguments(file="dos.py", symbol="Win"))
-        assert (result.line, result.column) == (3, 7)
-        assert [(d.line, d.context) for d in result.definitions] == [(3, "class Win:")]
-    finally:
-        session_for(context.workspace).close()
+    result = goto_definition(context, PositionArguments(file="dos.py", symbol="Win"))
+    assert (result.line, result.column) == (3, 7)
+    assert [(d.line, d.context) for d in result.definitions] == [(3, "class Win:")]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """The change tracker behind "the server sees the files as they are now": every change on disk is
-reported, and on Linux a poll with nothing changed costs one inotify read instead of a stat scan."""
+reported, and on Linux a poll with nothing changed costs one inotify poll instead of a stat scan."""
 
 from __future__ import annotations
 
