@@ -31,6 +31,9 @@ class BridgeContext:
     """Whether bridges may change files (writing bridges are absent when False)."""
     timeout_s: float = 60.0
     """Upper bound for any tool process a bridge starts."""
+    python: str | None = None
+    """The explicit choice of the project's Python (a venv folder or an interpreter, relative to
+    the workspace or absolute); None lets ``bridges.find_project_python`` find it."""
 
 
 @dataclass(frozen=True)

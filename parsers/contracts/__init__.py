@@ -22,6 +22,7 @@ from parsers.contracts._quality import (
     TypeCheckResult,
     TypeDiagnostic,
 )
+from parsers.contracts._skipped import SkippedFile, SkipReason
 from parsers.contracts._validation import Severity, ValidationIssue, ValidationResult
 from parsers.contracts.cst import CstFindResult, CstMatch
 from parsers.contracts.lsp import (
@@ -60,6 +61,8 @@ __all__ = [
     "RuffResult",
     "RuffViolation",
     "Severity",
+    "SkipReason",
+    "SkippedFile",
     "SourceLocation",
     "SymbolInfo",
     "TestCase",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = ["CONTRACT_VERSION", "Contract"]
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 """Bumped on any deliberate contract change; the schema snapshot tests record it."""
 
 

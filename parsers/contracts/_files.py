@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from parsers.contracts._base import Contract
+from parsers.contracts._skipped import SkippedFile
 
 __all__ = ["FileList", "FileText", "GrepMatch", "GrepResult", "WriteResult"]
 
@@ -55,6 +58,9 @@ class GrepResult(Contract):
     """Matching lines in file and line order."""
     truncated: bool
     """True when there were more matches than ``limit``; narrow the pattern or path."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files that were not searched (binary, too large, unreadable); empty when every
+    file was read."""
 
 
 class WriteResult(Contract):

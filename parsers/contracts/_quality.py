@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from parsers.contracts._base import Contract
+from parsers.contracts._skipped import SkippedFile
 
 __all__ = [
     "FormatFile",
@@ -46,6 +49,9 @@ class TypeCheckResult(Contract):
     """Number of diagnostics with severity 'warning'."""
     errors: list[TypeDiagnostic]
     """All diagnostics (errors, warnings, info), in file and line order."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files ty could not read (e.g. not UTF-8): they were not checked; empty when every
+    file was read."""
 
 
 class RuffViolation(Contract):
@@ -76,6 +82,9 @@ class RuffResult(Contract):
     """How many of them ruff could fix automatically."""
     violations: list[RuffViolation]
     """All violations, in file and line order."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files ruff could not read (e.g. not UTF-8): they were not linted; empty when every
+    file was read."""
 
 
 class FormatFile(Contract):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from parsers.contracts._base import Contract
+from parsers.contracts._skipped import SkippedFile
 
 __all__ = ["Severity", "ValidationIssue", "ValidationResult"]
 
@@ -37,3 +40,6 @@ class ValidationResult(Contract):
     """Which convention was checked, e.g. 'tdom', 'svcs', 'middleware', 'routes', 'layers'."""
     issues: list[ValidationIssue]
     """Every issue found, in file and line order; empty when the code follows the rules."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files that could not be parsed or checked; empty when every
+    file was read."""

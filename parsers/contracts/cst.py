@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from parsers.contracts._base import Contract
+from parsers.contracts._skipped import SkippedFile
 
 __all__ = ["CstFindResult", "CstMatch", "PatternKind"]
 
@@ -46,3 +49,6 @@ class CstFindResult(Contract):
     """How many Python files were parsed and searched."""
     truncated: bool
     """True when more nodes matched than ``limit``; narrow the pattern or the path."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    """Files that could not be parsed or searched (not counted in ``files_searched``); empty when every
+    file was read."""
