@@ -1,9 +1,15 @@
 """File bridges: ``read_file``, ``list_files``, ``grep`` and (only when writing is allowed)
 ``write_file``. All paths are confined to the workspace; hidden folders (``.git``, ``.venv``) and
-caches are skipped when listing or searching."""
+caches are skipped when listing or searching.
+
+Files are decoded by ``_decode`` (declared encodings honoured, bad bytes shown as U+FFFD), so one
+latin-1 or cp1252 file neither refuses to be read nor hides from grep; what grep cannot search
+(binary, too large, unreadable) it lists in ``GrepResult.skipped`` instead of dropping it silently.
+"""
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import fnmatch
 import os
@@ -14,11 +20,12 @@ from pathlib import Path
 from pydantic import Field
 
 from bridges._core._common import Arguments
+from bridges._core._decode import PYTHON_SUFFIXES, Decoded, NotText, encode, load, split_lines
 from bridges._core._search import search_lines
 from bridges._errors import BridgeArgumentError, PathOutsideWorkspace, WritingNotAllowed
 from bridges._record import BridgeContext
 from bridges._workspace import relative_path, resolve_in_workspace
-from parsers.contracts import FileList, FileText, GrepMatch, GrepResult, WriteResult
+from parsers.contracts import FileList, FileText, GrepMatch, GrepResult, SkippedFile, WriteResult
 
 __all__ = [
     "GrepArguments",
@@ -34,6 +41,8 @@ __all__ = [
 MAX_LINES = 2000
 """``read_file`` returns at most this many lines per call; read further with ``start_line``."""
 MAX_FILE_BYTES = 5_000_000
+"""``read_file`` refuses and ``grep`` skips ('too_large') files larger than this: they are data or
+generated, and reading them whole would hold megabytes in the host for one call."""
 _SKIPPED_DIRS = {"__pycache__", "node_modules", "build", "dist"}
 
 
@@ -65,7 +74,8 @@ class WriteArguments(Arguments):
 def read_file(context: BridgeContext, arguments: ReadArguments) -> FileText:
     resolved = resolve_in_workspace(context.workspace, arguments.path, kind="file")
     shown = relative_path(context.workspace, resolved)
-    lines = _text(resolved, shown).splitlines(keepends=True)
+    decoded = _decoded(resolved, shown)
+    lines = split_lines(decoded.text, keepends=True)
     count = len(lines)
     start = 1 if arguments.start_line is None else arguments.start_line
     end = count if arguments.end_line is None else min(arguments.end_line, count)
@@ -80,13 +90,15 @@ def read_file(context: BridgeContext, arguments: ReadArguments) -> FileText:
         )
     end = min(end, start + MAX_LINES - 1)
     if count == 0:
-        return FileText(path=shown, text="", start_line=1, end_line=0, line_count=0)
+        start, end = 1, 0
     return FileText(
         path=shown,
         text="".join(lines[start - 1 : end]),
         start_line=start,
         end_line=end,
         line_count=count,
+        encoding=decoded.encoding,
+        note=decoded.note,
     )
 
 
@@ -95,6 +107,8 @@ def list_files(context: BridgeContext, arguments: ListArguments) -> FileList:
     files: list[str] = []
     truncated = False
     for path in _walk(context.workspace, folder):
+        if not isinstance(path, Path):
+            continue
         shown = relative_path(context.workspace, path)
         if not _matches(shown, arguments.pattern):
             continue
@@ -118,36 +132,47 @@ def grep(context: BridgeContext, arguments: GrepArguments) -> GrepResult:
             "special characters like '(' or '.' with a backslash, or search for a plain word"
         ) from None
     start = resolve_in_workspace(context.workspace, arguments.path)
-    candidates = [start] if start.is_file() else _walk(context.workspace, start)
+    folder = start.is_dir()
+    candidates = _walk(context.workspace, start, report=True) if folder else [start]
     files: list[Path] = []
     shown: list[str] = []
+    unlisted: list[tuple[int, SkippedFile]] = []  # folders that could not be listed, in place
     for path in candidates:
-        relative = relative_path(context.workspace, path)
-        if start.is_dir() and not _matches(relative, arguments.glob):
+        if not isinstance(path, Path):
+            unlisted.append((len(files), path))
             continue
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-        except OSError:
+        relative = relative_path(context.workspace, path)
+        if folder and not _matches(relative, arguments.glob):
             continue
         files.append(path)
         shown.append(relative)
-    found, truncated = search_lines(
+    outcome = search_lines(
         files,
         pattern=arguments.pattern,
         flags=regex.flags,
         limit=arguments.limit,
+        max_bytes=MAX_FILE_BYTES,
         cwd=context.workspace,
         timeout_s=context.timeout_s,
     )
     matches = [
-        GrepMatch(file=shown[index], line=number, text=text) for index, number, text in found
+        GrepMatch(file=shown[index], line=number, text=text)
+        for index, number, text in outcome.matches
     ]
+    unsearched = [
+        (
+            index,
+            SkippedFile.model_validate({"file": shown[index], "reason": reason, "detail": detail}),
+        )
+        for index, reason, detail in outcome.skipped
+    ]
+    skipped = [entry for _, entry in sorted(unlisted + unsearched, key=lambda pair: pair[0])]
     return GrepResult(
         pattern=arguments.pattern,
         match_count=len(matches),
         matches=matches,
-        truncated=truncated,
+        truncated=outcome.truncated,
+        skipped=skipped,
     )
 
 
@@ -172,13 +197,19 @@ def write_file(context: BridgeContext, arguments: WriteArguments) -> WriteResult
             "pass the path of a text file"
         )
     try:
-        data = arguments.content.encode("utf-8")
+        data = encode(arguments.content, python=shown.endswith(PYTHON_SUFFIXES))
     except UnicodeEncodeError as error:
+        if codecs.lookup(error.encoding).name == "utf-8":
+            raise BridgeArgumentError(
+                f"content has a character that cannot be written as UTF-8 at position "
+                f"{error.start} (a lone surrogate); write plain text"
+            ) from None
         raise BridgeArgumentError(
-            f"content has a character that cannot be written as UTF-8 at position {error.start} "
-            "(a lone surrogate); write plain text"
+            f"content has {error.object[error.start]!r} at position {error.start}, which "
+            f"{error.encoding} (the encoding its first lines declare) cannot hold; change the "
+            "declaration to '# -*- coding: utf-8 -*-' or write the character as an escape"
         ) from None
-    old = "" if created else _text(resolved, shown)
+    old = "" if created else _decoded(resolved, shown).text
     resolved.parent.mkdir(parents=True, exist_ok=True)
     resolved.write_bytes(data)
     diff = "".join(
@@ -192,37 +223,74 @@ def write_file(context: BridgeContext, arguments: WriteArguments) -> WriteResult
     return WriteResult(path=shown, created=created, bytes_written=len(data), diff=diff)
 
 
-def _text(path: Path, shown: str) -> str:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise BridgeArgumentError(
-            f"{shown} is larger than {MAX_FILE_BYTES // 1_000_000} MB; search it with grep instead"
-        )
+def _decoded(path: Path, shown: str) -> Decoded:
+    """The decoded text of one file the model asked for, or a bridge error that says why not."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BridgeArgumentError(
-            f"{shown} is not a UTF-8 text file (binary?); bridges only read text"
-        ) from None
+        return load(path, max_bytes=MAX_FILE_BYTES)
+    except NotText as problem:
+        if problem.reason == "binary":
+            message = f"{shown} is a binary file ({problem.detail}); bridges only read text files"
+        elif problem.reason == "too_large":
+            message = (
+                f"{shown} is too large to read ({problem.detail}); a file this size is data or "
+                "generated, not source: read the files it was generated from instead"
+            )
+        else:
+            message = f"{shown} {problem.detail}; pick another file, e.g. from list_files()"
+        raise BridgeArgumentError(message) from None
 
 
-def _walk(workspace: Path, folder: Path) -> Iterator[Path]:
+def _walk(workspace: Path, folder: Path, *, report: bool = False) -> Iterator[Path | SkippedFile]:
     """Regular files under ``folder`` in sorted order, skipping hidden and cache folders, any
     symlink that leads outside the workspace, and pipes, sockets and devices (opening a named
-    pipe would block the bridge forever)."""
+    pipe would block the bridge forever).
+
+    With ``report`` (grep), what a search should name as skipped is yielded too: symlinks inside
+    the workspace that lead nowhere (missing target, a loop: ``load`` says which), and a
+    ``SkippedFile`` for each folder that could not be listed. Nothing here raises: one bad entry
+    never ends the walk.
+    """
     root = workspace.resolve()
-    for current, dirs, files in os.walk(folder, followlinks=False):
+    unlisted: list[OSError] = []
+    for current, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=False):
+        yield from _unlisted(workspace, unlisted, report=report)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
         for name in sorted(files):
             if name.startswith("."):
                 continue
             path = Path(current) / name
             if path.is_symlink():
-                target = path.resolve()
-                if root not in target.parents or not target.is_file():
+                target = Path(os.path.realpath(path))  # never raises, even on a loop of links
+                if root not in target.parents:
+                    continue
+                if not target.is_file():
+                    if report and not _exists(target):
+                        yield path
                     continue
             elif not path.is_file():
                 continue
             yield path
+    yield from _unlisted(workspace, unlisted, report=report)
+
+
+def _unlisted(workspace: Path, errors: list[OSError], *, report: bool) -> Iterator[SkippedFile]:
+    while errors:
+        error = errors.pop(0)
+        if report and error.filename is not None:
+            yield SkippedFile(
+                file=relative_path(workspace, os.fsdecode(error.filename)) or ".",
+                reason="unreadable",
+                detail=f"a folder that cannot be listed ({error.strerror or error})",
+            )
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` is there at all (a folder, pipe or device counts; a loop does not)."""
+    try:
+        path.stat()
+    except OSError:
+        return False
+    return True
 
 
 def _matches(shown: str, pattern: str) -> bool:

@@ -130,7 +130,9 @@ READ_FILE = Bridge(
         "path: the file, relative to the workspace root.\n"
         "start_line, end_line: 1-based, inclusive; None reads from the start / to the end.\n"
         f"At most {_files.MAX_LINES} lines come back per call: compare end_line with line_count.\n"
-        "result.text holds the lines; result.line_count is the length of the whole file."
+        "result.text holds the lines; result.line_count is the length of the whole file.\n"
+        "result.encoding is how the file was read; result.note is set when the text is not\n"
+        "exactly the file (bytes that are not valid UTF-8 are shown as U+FFFD)."
     ),
     arguments=_files.ReadArguments,
     result=FileText,
@@ -140,7 +142,8 @@ READ_FILE = Bridge(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
         "PathNotFound: the path is a folder",
-        "BridgeArgumentError: a line range that is empty or past the end; a binary or huge file",
+        "BridgeArgumentError: a line range that is empty or past the end; a binary file (NUL "
+        "bytes), a file over 5 MB, or one the file system refuses",
     ),
 )
 
@@ -174,7 +177,8 @@ GREP = Bridge(
         "path: a file or folder relative to the workspace root.\n"
         "glob: which file names to search in a folder, e.g. '*.py' (default) or '*'.\n"
         "ignore_case: match regardless of case. limit: the most matches to return.\n"
-        "result.matches lists file, line and the text of each matching line."
+        "result.matches lists file, line and the text of each matching line.\n"
+        "result.skipped lists files that could not be searched (binary, too large, unreadable)."
     ),
     arguments=_files.GrepArguments,
     result=GrepResult,

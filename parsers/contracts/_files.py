@@ -23,6 +23,12 @@ class FileText(Contract):
     """1-based number of the last line in ``text`` (0 for an empty file)."""
     line_count: int
     """Total number of lines in the file, not just in ``text``."""
+    encoding: str = "utf-8"
+    """Encoding the file was read in: for Python files a BOM ('utf-8-sig') or a PEP 263
+    declaration (e.g. 'iso8859-1' for latin-1), else 'utf-8'."""
+    note: str | None = None
+    """None when ``text`` is exactly the file; else why not, e.g. 'not valid UTF-8 (byte 0xe9 on
+    line 3); undecodable bytes are shown as U+FFFD'."""
 
 
 class FileList(Contract):
@@ -71,6 +77,6 @@ class WriteResult(Contract):
     created: bool
     """True when the file did not exist before."""
     bytes_written: int
-    """Size of the new content in bytes (UTF-8)."""
+    """Size of the new content in bytes: UTF-8, or the encoding a Python file declares."""
     diff: str
     """Unified diff from the old content to the new one (everything added for a new file)."""

@@ -49,9 +49,12 @@ def test_read_refuses_escapes_folders_and_binary(shop_workspace: Path) -> None:
         call(shop_workspace, "read_file", path="/etc/passwd")
     with pytest.raises(PathNotFound, match="is a folder"):
         call(shop_workspace, "read_file", path="shop")
-    (shop_workspace / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
-    with pytest.raises(BridgeArgumentError, match="not a UTF-8 text file"):
+    (shop_workspace / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    with pytest.raises(BridgeArgumentError) as raised:
         call(shop_workspace, "read_file", path="logo.png")
+    assert str(raised.value) == (
+        "logo.png is a binary file (a NUL byte in its first 8 KiB); bridges only read text files"
+    )
 
 
 def test_read_an_empty_file(shop_workspace: Path) -> None:
