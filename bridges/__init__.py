@@ -6,6 +6,13 @@ Public API (pinned by ``tests/bridges/test_public_api.py``): the record types, t
 result contracts re-exported from ``parsers.contracts``.
 """
 
+from bridges._environment import (
+    EnvironmentSource,
+    ProjectPython,
+    ProjectPythonError,
+    find_project_python,
+    project_environment,
+)
 from bridges._errors import (
     BridgeArgumentError,
     BridgeError,
@@ -72,6 +79,7 @@ __all__ = [
     "CstMatch",
     "DefinitionResult",
     "DocumentSymbolsResult",
+    "EnvironmentSource",
     "ExampleStep",
     "FileList",
     "FileText",
@@ -89,6 +97,8 @@ __all__ = [
     "Patch",
     "PathNotFound",
     "PathOutsideWorkspace",
+    "ProjectPython",
+    "ProjectPythonError",
     "ReferencesResult",
     "RuffResult",
     "RuffViolation",
@@ -111,7 +121,9 @@ __all__ = [
     "WriteResult",
     "WritingNotAllowed",
     "default_bridges",
+    "find_project_python",
     "locate_tool",
+    "project_environment",
     "registry",
     "relative_path",
     "resolve_in_workspace",

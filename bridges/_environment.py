@@ -22,7 +22,13 @@ from typing import Literal
 
 from bridges._errors import BridgeError
 
-__all__ = ["EnvironmentSource", "ProjectPython", "ProjectPythonError", "find_project_python"]
+__all__ = [
+    "EnvironmentSource",
+    "ProjectPython",
+    "ProjectPythonError",
+    "find_project_python",
+    "project_environment",
+]
 
 EnvironmentSource = Literal["setting", "workspace", "active", "punie"]
 """Where the answer came from: an explicit setting, the workspace's ``.venv``, the active
@@ -30,7 +36,16 @@ virtual environment, or punie's own interpreter."""
 
 
 class ProjectPythonError(BridgeError):
-    """The configured Python of the project does not exist or is not an interpreter."""
+    """The configured Python of the project does not exist or is not an interpreter.
+
+    ``setting`` is the value as given and ``looked_at`` the path it was taken to mean, so that
+    a command line can name its own flag (``--python``) instead of the configuration key.
+    """
+
+    def __init__(self, message: str, *, setting: str, looked_at: Path) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.looked_at = looked_at
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,27 @@ def find_project_python(workspace: Path, setting: str | None = None) -> ProjectP
     the setting names nothing usable: a wrong setting must not silently fall back to another
     environment.
     """
-    return _find(workspace, setting, os.environ.get("VIRTUAL_ENV"))
+    found = _find(workspace, setting, os.environ.get("VIRTUAL_ENV"))
+    if not found.executable.is_file():  # remembered, then removed (a .venv rebuilt or deleted)
+        _find.cache_clear()
+        found = _find(workspace, setting, os.environ.get("VIRTUAL_ENV"))
+    return found
+
+
+def project_environment(project: ProjectPython) -> dict[str, str]:
+    """``PATH`` and ``VIRTUAL_ENV`` for a process that must live in the project's environment.
+
+    Merged into ``bridges.tool_environment`` for pytest (whose tests may start ``python`` or a
+    console script of the project) and for the ty language server, which finds the
+    environment the way ``ty check`` does: ``VIRTUAL_ENV`` first, then the workspace's ``.venv``,
+    then the ``python`` on ``PATH``. So the interpreter's folder goes first on ``PATH`` (instead
+    of punie's own), and ``VIRTUAL_ENV`` names the environment when the interpreter is in one.
+    """
+    path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    variables = {"PATH": f"{project.executable.parent}{os.pathsep}{path}"}
+    if project.prefix is not None:
+        variables["VIRTUAL_ENV"] = str(project.prefix)
+    return variables
 
 
 @functools.lru_cache(maxsize=64)
@@ -77,7 +112,9 @@ def _find(workspace: Path, setting: str | None, active: str | None) -> ProjectPy
             raise ProjectPythonError(
                 f"python = {setting!r} is neither a virtual environment folder nor a Python "
                 f"interpreter (looked at {candidate}); set it to the project's .venv, e.g. "
-                "python = '.venv', or remove the setting to let punie find it"
+                "python = '.venv', or remove the setting to let punie find it",
+                setting=setting,
+                looked_at=candidate,
             )
         return ProjectPython(executable=found, source="setting", prefix=_venv_of(found))
     for name in (".venv", "venv"):

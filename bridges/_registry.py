@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bridges._environment import find_project_python
 from bridges._record import Bridge, BridgeContext
 from sandbox import HostFunction
 
@@ -37,18 +38,34 @@ def registry() -> tuple[Bridge, ...]:
 
 
 def default_bridges(
-    workspace: Path | str, *, allow_write: bool = False, timeout_s: float = 60.0
+    workspace: Path | str,
+    *,
+    allow_write: bool = False,
+    timeout_s: float = 60.0,
+    python: str | None = None,
 ) -> list[HostFunction]:
     """The standard host functions for one workspace.
 
     Writing bridges (``write_file`` and the like) are left out unless ``allow_write`` is True;
     bridges that can write only when allowed (``ruff_format``, the LibCST patches) are present
-    either way and refuse to write in a read-only session.
+    either way and refuse to write in a read-only session. ``timeout_s`` bounds every tool
+    process a bridge starts. ``python`` is the project's Python (a virtual environment folder or
+    an interpreter, relative to the workspace or absolute); None lets ``find_project_python``
+    find it (the workspace's ``.venv``, the active environment, punie's own interpreter).
+
+    Raises ``ProjectPythonError`` at once when ``python`` names nothing usable, rather than at
+    the first bridge call; ``ValueError`` when ``timeout_s`` is not positive.
     """
     root = Path(workspace).resolve()
     if not root.is_dir():
         raise NotADirectoryError(
             f"workspace {str(workspace)!r} is not a folder; pass a project root"
         )
-    context = BridgeContext(workspace=root, allow_write=allow_write, timeout_s=timeout_s)
+    if not timeout_s > 0:
+        raise ValueError(f"timeout_s={timeout_s!r}: a bridge time limit must be above 0 seconds")
+    if python is not None:
+        find_project_python(root, python)
+    context = BridgeContext(
+        workspace=root, allow_write=allow_write, timeout_s=timeout_s, python=python
+    )
     return [record.bind(context) for record in registry() if allow_write or not record.writes]

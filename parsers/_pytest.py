@@ -8,6 +8,7 @@ finished test readable; the parser accepts a log without ``SessionFinish`` for t
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,6 +92,10 @@ def _collect(reader: Reader, record: Any, tests: dict[str, _Test], root: str) ->
     if outcome == "skipped":
         return
     message, file, line = _failure(reader, record.get("longrepr"), root)
+    if file is not None and posixpath.isabs(file):
+        # The crash happened inside pytest or an installed package: the project file to look
+        # at is the one being collected, never a file of some environment.
+        file, line = None, None
     if message and root:
         message = message.replace(root.rstrip("/") + "/", "")
     tests[nodeid or "<collection>"] = _Test(

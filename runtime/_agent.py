@@ -41,7 +41,9 @@ class Agent:
     workspace is given, and to none otherwise (the model can then only answer directly).
     ``sandbox_limits`` is a ``sandbox.Limits`` for every snippet. ``bridges`` keeps only the host
     functions with these names or globs (``["typecheck", "git_*"]``): a smaller system prompt for
-    a small model (see ``select_host_functions``).
+    a small model (see ``select_host_functions``). ``python`` (the project's Python, see
+    ``bridges.find_project_python``) and ``bridge_timeout_s`` (the limit of one tool run) go to
+    ``default_bridges``; they are ignored when ``host_functions`` is given.
     """
 
     def __init__(
@@ -58,6 +60,8 @@ class Agent:
         trace_dir: Path | None = None,
         rules: str = USAGE_RULES,
         bridges: Sequence[str] | None = None,
+        python: str | None = None,
+        bridge_timeout_s: float = 60.0,
     ) -> None:
         self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
         if isinstance(model, str):
@@ -69,11 +73,19 @@ class Agent:
             )
         self.model = model
         if host_functions is None and self.workspace is not None:
-            from bridges import default_bridges
+            from bridges import BridgeError, default_bridges
 
             if not self.workspace.is_dir():
                 raise UsageError(f"workspace {self.workspace} is not a folder")
-            host_functions = default_bridges(self.workspace, allow_write=allow_write)
+            try:
+                host_functions = default_bridges(
+                    self.workspace,
+                    allow_write=allow_write,
+                    timeout_s=bridge_timeout_s,
+                    python=python,
+                )
+            except (ValueError, BridgeError) as error:  # a wrong python or a timeout <= 0
+                raise UsageError(str(error)) from None
         self.host_functions = [as_host_function(f) for f in host_functions or ()]
         if bridges is not None:
             self.host_functions = select_host_functions(self.host_functions, bridges)

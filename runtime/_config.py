@@ -12,6 +12,8 @@
     seed = 0
     allow_write = false
     bridges = ["typecheck", "ruff_check", "pytest_run", "git_*"]   # default: all of them
+    python = ".venv"          # the project's Python: a venv folder or an interpreter
+    bridge_timeout_s = 120    # upper bound for one tool run behind a bridge (default 60)
 
 ``punie.toml`` wins over ``pyproject.toml`` when both exist; command-line options win over both.
 Unknown keys are an error (a typo should not be silently ignored).
@@ -44,6 +46,12 @@ class PunieConfig(BaseModel):
     allow_write: bool = False
     bridges: list[str] | None = None
     """Only these bridges (names or globs like ``git_*``): a smaller prompt for small models."""
+    python: str | None = Field(default=None, min_length=1)
+    """The project's Python for pytest, ty and the language server: a virtual environment folder
+    or an interpreter, relative to the workspace or absolute. None: the workspace's ``.venv``,
+    else the active virtual environment, else punie's own interpreter."""
+    bridge_timeout_s: float | None = Field(default=None, gt=0)
+    """Upper bound in seconds for any tool process a bridge starts (pytest, ty, ruff...)."""
     source: str | None = None
     """The file the settings came from (filled in by ``load_config``)."""
 

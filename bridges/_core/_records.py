@@ -102,7 +102,8 @@ PYTEST_RUN = Bridge(
     name="pytest_run",
     docstring=(
         "Run tests with pytest and return each test's outcome.\n\n"
-        "path: a test file or folder relative to the workspace root ('.' runs all tests).\n"
+        "path: a test file or folder relative to the workspace root; None runs what pytest\n"
+        "runs there (the project's testpaths).\n"
         "keyword: a pytest -k expression to select tests by name, e.g. 'discount'.\n"
         "result.success is False when a test failed or errored. result.tests lists name (the\n"
         "pytest node id), outcome ('passed', 'failed', 'error', 'skipped', 'xfailed',\n"
@@ -120,6 +121,7 @@ PYTEST_RUN = Bridge(
         "ToolTimeout: the run was stopped; the message names the test that was running",
         "ToolCrashed: pytest had an internal or usage error (exit status 3 or 4)",
         "ToolOutputError: the report log could not be parsed (format drift)",
+        "ToolMissing: the project's Python has no pytest (the message says how to add it)",
     ),
 )
 

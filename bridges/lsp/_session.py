@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from pygls.exceptions import JsonRpcException
 
+from bridges._environment import find_project_python, project_environment
 from bridges._errors import ToolCrashed, ToolError, ToolMissing, ToolTimeout
 from bridges._runner import locate_tool, tool_environment
 from bridges.lsp._connection import Connection, ServerExited
@@ -63,8 +64,14 @@ class LanguageServerSession:
         start_timeout_s: float = 30.0,
         command: Sequence[str] | None = None,
         loop: LoopThread | None = None,
+        python: str | None = None,
     ) -> None:
-        """``command`` replaces the server's command line (any stdio LSP server) when given."""
+        """``command`` replaces the server's command line (any stdio LSP server) when given.
+
+        ``python`` is the explicit choice of the project's Python (as ``BridgeContext.python``);
+        the server resolves imports in the environment ``find_project_python`` picks, the same
+        one ``pytest_run`` and ``typecheck`` use.
+        """
         if command is None and server not in SERVERS:
             raise ValueError(f"unknown language server {server!r}; choose one of {sorted(SERVERS)}")
         self.workspace = workspace.resolve()
@@ -72,6 +79,7 @@ class LanguageServerSession:
         self.request_timeout_s = request_timeout_s
         self.start_timeout_s = start_timeout_s
         self.command = tuple(command) if command else None
+        self.python = python
         self.restarts = 0
         """How many times the server was restarted after dying."""
         self._loop = loop or shared_loop()
@@ -250,9 +258,7 @@ class LanguageServerSession:
                 self.restarts += 1
                 self._run(connection.close(1.0), 5.0)
             connection = Connection(
-                workspace=self.workspace,
-                argv=self._argv(),
-                env=tool_environment(),
+                workspace=self.workspace, argv=self._argv(), env=self._environment()
             )
             try:
                 self._run(connection.start(self.start_timeout_s), self.start_timeout_s + 5.0)
@@ -279,6 +285,16 @@ class LanguageServerSession:
                 self.restarts += 1
         with contextlib.suppress(TimeoutError, OSError):
             self._run(connection.close(1.0), 5.0)
+
+    def _environment(self) -> dict[str, str]:
+        """The server's environment: ``VIRTUAL_ENV`` and ``PATH`` name the project's Python.
+
+        ty server has no ``--python`` option; it looks for the environment as ``ty check``
+        does (``VIRTUAL_ENV``, then the workspace's ``.venv``, then ``python`` on ``PATH``), so
+        these two variables make it resolve imports where the project's tests run.
+        """
+        project = find_project_python(self.workspace, self.python)
+        return tool_environment(project_environment(project))
 
     def _argv(self) -> list[str]:
         if self.command is not None:
@@ -319,30 +335,41 @@ def _tail(connection: Connection) -> str:
     return f" (server said: {' | '.join(lines)[-600:]})" if lines else ""
 
 
-_sessions: dict[tuple[Path, str], LanguageServerSession] = {}
+_sessions: dict[tuple[Path, str, str | None], LanguageServerSession] = {}
 _sessions_lock = threading.Lock()
 
 
-_recent: tuple[Path, str, LanguageServerSession] | None = None
+_recent: tuple[Path, str, str | None, LanguageServerSession] | None = None
 """The last answer of ``session_for``: a snippet's calls all name the same workspace object, and
 this spares them hashing and comparing paths (Python code in pathlib)."""
 
 
-def session_for(workspace: Path, *, server: str = "ty") -> LanguageServerSession:
-    """The shared session for ``workspace`` (created on first use, server started lazily)."""
+def session_for(
+    workspace: Path, *, server: str = "ty", python: str | None = None
+) -> LanguageServerSession:
+    """The shared session for ``workspace`` (created on first use, server started lazily).
+
+    ``python`` is the explicit choice of the project's Python (``BridgeContext.python``);
+    sessions with different choices are different servers.
+    """
     global _recent
     recent = _recent
-    if recent is not None and recent[0] is workspace and recent[1] == server:
-        return recent[2]
+    if (
+        recent is not None
+        and recent[0] is workspace
+        and recent[1] == server
+        and recent[2] == python
+    ):
+        return recent[3]
     with _sessions_lock:  # never remember a session close_all_sessions is taking away
-        session = _sessions.get((workspace, server))  # bridge contexts hold resolved paths
+        session = _sessions.get((workspace, server, python))  # contexts hold resolved paths
         if session is None:
-            key = (workspace.resolve(), server)
+            key = (workspace.resolve(), server, python)
             session = _sessions.get(key)
             if session is None:
-                session = LanguageServerSession(key[0], server=server)
+                session = LanguageServerSession(key[0], server=server, python=python)
                 _sessions[key] = session
-        _recent = (workspace, server, session)
+        _recent = (workspace, server, python, session)
         return session
 
 

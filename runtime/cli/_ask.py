@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from runtime.cli._environment import add_environment_options, bridge_settings
+
 __all__ = ["bridge_list", "register"]
 
 
@@ -46,6 +48,7 @@ def register(subparsers: Any) -> None:
         help="only these bridges, comma-separated names or globs (e.g. typecheck,ruff_check,git_*)"
         ": a smaller prompt for small models (default: 'bridges' in [tool.punie], else all)",
     )
+    add_environment_options(parser)
     parser.add_argument("--no-trace", action="store_true", help="do not record a trace")
     parser.add_argument("--json", action="store_true", help="print the AgentResult as JSON only")
     parser.set_defaults(handler=run)
@@ -113,6 +116,13 @@ def run(arguments: argparse.Namespace) -> int:
         errors.print(error_text(f"{error}"))
         return 2
     try:
+        chosen = bridge_settings(arguments, config, workspace)
+    except UsageError as error:
+        errors.print(error_text(f"{error}"))
+        return 2
+    if not arguments.json:
+        errors.print(Text(chosen.describe(), "dim"))
+    try:
         agent = Agent(
             model=spec,
             workspace=workspace,
@@ -121,6 +131,8 @@ def run(arguments: argparse.Namespace) -> int:
             settings=settings,
             record_traces=not arguments.no_trace,
             bridges=arguments.bridges or config.bridges,
+            python=chosen.python,
+            bridge_timeout_s=chosen.timeout_s,
         )
     except UsageError as error:
         errors.print(error_text(f"{error}"))

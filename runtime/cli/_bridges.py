@@ -3,7 +3,9 @@
 The text is ``sandbox.render_stubs(bridges.default_bridges(workspace))``: the same function the
 runtime uses to build the prompt, so what this prints is what the model reads. ``--json`` prints
 one object per bridge instead (name, whether it writes, its own stub, argument and result JSON
-schemas), for tools and editors. Exit status: 0 success, 2 usage error (no such folder).
+schemas), for tools and editors. A first line on stderr names the project's Python the bridges
+use and why (``--python``, ``python`` in ``[tool.punie]``, the workspace's ``.venv``...). Exit
+status: 0 success, 2 usage error (no such folder, a wrong ``--python`` or settings file).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from runtime.cli._environment import add_environment_options, bridge_settings
 
 __all__ = ["register", "show_bridges"]
 
@@ -42,18 +46,33 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object per bridge instead of stubs"
     )
+    add_environment_options(parser, timeout=False)
     parser.set_defaults(handler=show_bridges)
 
 
 def show_bridges(namespace: argparse.Namespace) -> int:
     from bridges import default_bridges, registry
+    from runtime import UsageError, load_config
     from sandbox import render_stub, render_stubs
 
     workspace: Path = namespace.workspace
     if not workspace.is_dir():
         print(f"punie bridges: {workspace} is not a folder; pass --workspace DIR", file=sys.stderr)
         return 2
-    functions = default_bridges(workspace, allow_write=namespace.allow_write)
+    try:
+        config = load_config(workspace.resolve())
+        chosen = bridge_settings(namespace, config, workspace)
+    except UsageError as error:
+        print(f"punie bridges: {error}", file=sys.stderr)
+        return 2
+    # stdout is exactly what the model reads; which Python the bridges use is for people.
+    print(f"# {chosen.describe()}", file=sys.stderr)
+    functions = default_bridges(
+        workspace,
+        allow_write=namespace.allow_write,
+        timeout_s=chosen.timeout_s,
+        python=chosen.python,
+    )
     if not namespace.json:
         sys.stdout.write(render_stubs(functions))
         return 0

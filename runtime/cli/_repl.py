@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from runtime.cli._ask import bridge_list
+from runtime.cli._environment import add_environment_options, bridge_settings
 
 __all__ = ["register"]
 
@@ -25,6 +26,7 @@ def register(subparsers: Any) -> None:
         type=bridge_list,
         help="only these bridges, comma-separated names or globs (default: [tool.punie], else all)",
     )
+    add_environment_options(parser)
     parser.add_argument("--history", type=Path, help="history file (default: data dir)")
     parser.set_defaults(handler=run)
 
@@ -52,12 +54,16 @@ def run(arguments: argparse.Namespace) -> int:
         return 2
     try:
         config = load_config(workspace)
+        chosen = bridge_settings(arguments, config, workspace)
     except UsageError as error:
         Console(stderr=True).print(error_text(f"{error}"))
         return 2
+    console.print(Text(chosen.describe(), "dim"))
     allow_write = arguments.allow_write or config.allow_write
     selected = arguments.bridges or config.bridges
-    functions = default_bridges(workspace, allow_write=allow_write)
+    functions = default_bridges(
+        workspace, allow_write=allow_write, timeout_s=chosen.timeout_s, python=chosen.python
+    )
     try:
         if selected is not None:
             functions = select_host_functions(functions, selected)
@@ -72,7 +78,12 @@ def run(arguments: argparse.Namespace) -> int:
             return Text("no model configured: start with --model SPEC", "red")
         if not agents:
             agent = Agent(
-                model=spec, workspace=workspace, allow_write=allow_write, bridges=selected
+                model=spec,
+                workspace=workspace,
+                allow_write=allow_write,
+                bridges=selected,
+                python=chosen.python,
+                bridge_timeout_s=chosen.timeout_s,
             )
             agent.subscribe(TurnPrinter(console))
             agents.append(agent)

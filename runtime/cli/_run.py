@@ -2,7 +2,8 @@
 
 Without ``--workspace`` the snippet has no host functions (plain restricted Python). With
 ``--workspace DIR`` it gets the workspace's bridges (``bridges.default_bridges``), read-only
-unless ``--allow-write``, and the snippet is first compared with their stubs by
+unless ``--allow-write``, in the project's Python (``--python``) with a time limit per tool run
+(``--bridge-timeout``; both also read from ``[tool.punie]``), and the snippet is first compared with their stubs by
 ``sandbox.precheck``: what it finds (a misspelt bridge or field, a positional argument) is printed
 to stderr as a warning, the way the agent would tell the model, and the snippet still runs. Output: the snippet's printed text, then the value of its last
 expression (``repr``-like, JSON for data); or, with ``--json``, the whole ``RunResult``. Exit
@@ -16,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from runtime.cli._environment import add_environment_options, bridge_settings
 
 __all__ = ["register", "run"]
 
@@ -54,6 +57,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with --workspace: also offer the bridges that change files",
     )
+    add_environment_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -86,8 +90,14 @@ def run(namespace: argparse.Namespace) -> int:
         return _usage(f"{namespace.file} is not UTF-8 text")
     if source is None:
         return _usage("give either FILE or -c CODE, not both")
-    if namespace.allow_write and namespace.workspace is None:
-        return _usage("--allow-write needs --workspace DIR")
+    if namespace.workspace is None:
+        for flag, value in (
+            ("--allow-write", namespace.allow_write or None),
+            ("--python", namespace.python),
+            ("--bridge-timeout", namespace.bridge_timeout_s),
+        ):
+            if value is not None:
+                return _usage(f"{flag} needs --workspace DIR (it is about the workspace's bridges)")
     overrides: dict[str, Any] = {}
     if namespace.timeout is not None:
         overrides["timeout_s"] = namespace.timeout
@@ -103,7 +113,7 @@ def run(namespace: argparse.Namespace) -> int:
         return _usage(problems)
     host_functions: list[Any] = []
     if namespace.workspace is not None:
-        loaded = _workspace_bridges(namespace.workspace, allow_write=namespace.allow_write)
+        loaded = _workspace_bridges(namespace)
         if isinstance(loaded, str):
             return _usage(loaded)
         host_functions = loaded
@@ -136,15 +146,32 @@ def _show(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _workspace_bridges(workspace: Path, *, allow_write: bool) -> list[Any] | str:
-    """The workspace's bridges, or a usage message when they cannot be loaded."""
+def _workspace_bridges(namespace: argparse.Namespace) -> list[Any] | str:
+    """The workspace's bridges, or a usage message when they cannot be loaded.
+
+    ``python`` and ``bridge_timeout_s`` of the workspace's ``[tool.punie]`` apply (the flags win
+    over them); its other settings are the agent's and play no part in running one snippet.
+    """
+    workspace: Path = namespace.workspace
     if not workspace.is_dir():
         return f"--workspace {workspace} is not a folder; pass a project root"
     try:
         from bridges import default_bridges
+        from runtime import UsageError, load_config
     except ImportError as error:
         return f"--workspace needs the bridges package, which could not be loaded: {error}"
     try:
-        return list(default_bridges(workspace, allow_write=allow_write))
+        chosen = bridge_settings(namespace, load_config(workspace.resolve()), workspace)
+    except UsageError as error:
+        return str(error)
+    try:
+        return list(
+            default_bridges(
+                workspace,
+                allow_write=namespace.allow_write,
+                timeout_s=chosen.timeout_s,
+                python=chosen.python,
+            )
+        )
     except (OSError, ValueError) as error:
         return f"--workspace {workspace}: {error}"

@@ -162,7 +162,9 @@ def run_checks(
     pool: ThreadPoolExecutor | None = None,
 ) -> CheckReport:
     """Run the configured families on ``relative`` (a file in ``workspace``), in parallel."""
-    context = BridgeContext(workspace=workspace, timeout_s=settings.timeout_s)
+    context = BridgeContext(
+        workspace=workspace, timeout_s=settings.timeout_s, python=settings.python
+    )
     records = {record.name: record for record in registry()}
     lines = _Lines(text, encoding)
 

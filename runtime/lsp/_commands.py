@@ -48,15 +48,24 @@ def _clip(text: str) -> str:
 class Commands:
     """Command implementations for one workspace; the sandbox is created on first use."""
 
-    def __init__(self, workspace: Path) -> None:
+    def __init__(
+        self, workspace: Path, *, python: str | None = None, timeout_s: float = 60.0
+    ) -> None:
+        """``python`` and ``timeout_s`` go to ``default_bridges`` (the project's Python, the
+        limit of one tool run)."""
         self.workspace = workspace
+        self.python = python
+        self.timeout_s = timeout_s
         self._sandbox: Sandbox | None = None
         self._lock = threading.Lock()
 
     def _box(self) -> Sandbox:
         with self._lock:
             if self._sandbox is None:
-                self._sandbox = Sandbox(default_bridges(self.workspace), pool_size=1)
+                functions = default_bridges(
+                    self.workspace, timeout_s=self.timeout_s, python=self.python
+                )
+                self._sandbox = Sandbox(functions, pool_size=1)
             return self._sandbox
 
     def run_snippet(self, snippet: str) -> tuple[dict[str, Any], str]:

@@ -25,6 +25,7 @@ from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from bridges.lsp import close_all_sessions
+from runtime._config import load_config
 from runtime._errors import ConfigError
 from runtime.lsp._checks import run_checks
 from runtime.lsp._commands import CommandError, Commands, first_text
@@ -164,14 +165,33 @@ class PunieLanguageServer(LanguageServer):
         return True
 
 
+def _workspace_defaults(ls: PunieLanguageServer, root: Path) -> ServerSettings | None:
+    """``python`` and ``bridge_timeout_s`` of the workspace's ``[tool.punie]``/``punie.toml``, as
+    the settings an editor's own then override; None (punie's defaults) when there are none."""
+    try:
+        config = load_config(root)
+        updates = {"python": config.python}
+        if config.bridge_timeout_s is not None:
+            updates["timeout_s"] = min(config.bridge_timeout_s, 600.0)
+        return ServerSettings.model_validate(updates)
+    except (ConfigError, ValueError) as error:
+        ls.log(f"punie: {error}; using the default settings", types.MessageType.Error)
+        return None
+
+
 def _register(server: PunieLanguageServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: PunieLanguageServer, params: types.InitializeParams) -> None:
         root = ls.workspace.root_path
+        base = None
         if root:
             ls.root = Path(root).resolve()
-            ls.commands = Commands(ls.root)
-        ls.apply_settings(params.initialization_options, base=None)
+            base = _workspace_defaults(ls, ls.root)
+        ls.apply_settings(params.initialization_options, base=base)
+        if ls.root is not None:
+            ls.commands = Commands(
+                ls.root, python=ls.settings.python, timeout_s=ls.settings.timeout_s
+            )
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PunieLanguageServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -43,6 +43,9 @@ class ServerSettings(BaseModel):
     """Model spec for punie.ask ('openai:http://127.0.0.1:8080/v1#model', 'mlx:PATH', ...)."""
     timeout_s: float = Field(default=60.0, gt=0, le=600)
     """Upper bound for one tool run behind a diagnostic or a command."""
+    python: str | None = Field(default=None, min_length=1)
+    """The project's Python (a venv folder or an interpreter, relative to the workspace); None
+    uses ``python`` of ``[tool.punie]``, else the workspace's ``.venv`` (see docs/bridges.md)."""
 
 
 def parse_settings(raw: Any, *, base: ServerSettings | None = None) -> ServerSettings:
@@ -69,5 +72,5 @@ def parse_settings(raw: Any, *, base: ServerSettings | None = None) -> ServerSet
         )
         raise ConfigError(
             f"invalid punie settings ({problems}); known keys: checks, ruffSelect, validators, "
-            "layers, model, timeoutS"
+            "layers, model, timeoutS, python"
         ) from None

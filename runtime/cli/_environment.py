@@ -1,0 +1,113 @@
+"""``--python`` and ``--bridge-timeout``: which Python the project's bridges use, how long they run.
+
+Shared by ``punie run``, ``punie ask``, ``punie repl`` (both options) and ``punie bridges``
+(``--python``). A flag wins over ``python``/``bridge_timeout_s`` in ``[tool.punie]`` or
+``punie.toml``, which win over punie's own choice (the workspace's ``.venv``, else the active
+virtual environment, else punie's interpreter; 60 s). A Python that does not exist is a usage
+error that names the flag or the setting it came from, never a silent fallback to another
+environment: a test run in the wrong environment can pass for code that is broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bridges import ProjectPython
+    from runtime import PunieConfig
+
+__all__ = ["BridgeSettings", "add_environment_options", "bridge_settings", "positive_seconds"]
+
+DEFAULT_BRIDGE_TIMEOUT_S = 60.0
+
+PYTHON_HELP = (
+    "the project's Python for pytest_run, typecheck and navigation: a virtual environment folder "
+    "or an interpreter (relative to the current folder); default: 'python' in [tool.punie] "
+    "(relative to the workspace), else the workspace's .venv, else the active virtual "
+    "environment, else punie's own"
+)
+TIMEOUT_HELP = (
+    "seconds any one tool run behind a bridge may take, e.g. a whole pytest run "
+    f"(default: 'bridge_timeout_s' in [tool.punie], else {DEFAULT_BRIDGE_TIMEOUT_S:g})"
+)
+
+
+def positive_seconds(text: str) -> float:
+    """``--bridge-timeout S``: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds such as 120, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
+    return value
+
+
+def add_environment_options(parser: Any, *, timeout: bool = True) -> None:
+    """Add ``--python PATH`` (and ``--bridge-timeout S`` unless ``timeout`` is False)."""
+    parser.add_argument("--python", metavar="PATH", help=PYTHON_HELP)
+    if timeout:
+        parser.add_argument(
+            "--bridge-timeout",
+            type=positive_seconds,
+            dest="bridge_timeout_s",
+            metavar="S",
+            help=TIMEOUT_HELP,
+        )
+
+
+@dataclass(frozen=True)
+class BridgeSettings:
+    """What ``default_bridges`` gets, and the Python it leads to (for people to see)."""
+
+    python: str | None
+    """The explicit choice (flag, then setting), None when punie finds it."""
+    timeout_s: float
+    project: ProjectPython
+    """The Python the bridges will use and why."""
+
+    def describe(self) -> str:
+        """'project Python: /proj/.venv (the workspace's own environment)'."""
+        return f"project Python: {self.project.describe()}"
+
+
+def bridge_settings(
+    namespace: argparse.Namespace, config: PunieConfig | None, workspace: Path
+) -> BridgeSettings:
+    """Flags over configuration over defaults; ``UsageError`` naming the flag or the setting
+    when the chosen Python is not there."""
+    from bridges import ProjectPythonError, find_project_python
+    from runtime import UsageError
+
+    flag = getattr(namespace, "python", None)
+    configured = config.python if config is not None else None
+    # A path on the command line means what the shell means: from the current folder. Not
+    # resolved through symlinks: a venv's bin/python is one, and must stay in its venv.
+    python = os.path.abspath(os.path.expanduser(flag)) if flag is not None else configured
+    timeout = getattr(namespace, "bridge_timeout_s", None)
+    if timeout is None and config is not None:
+        timeout = config.bridge_timeout_s
+    try:
+        project = find_project_python(workspace.resolve(), python)
+    except ProjectPythonError as error:
+        what = "neither a virtual environment folder nor a Python interpreter"
+        if flag is not None:
+            raise UsageError(
+                f"--python {flag}: {error.looked_at} is {what}; pass the project's environment "
+                "(e.g. --python .venv) or leave the flag out to let punie find it"
+            ) from None
+        source = config.source if config is not None and config.source else "[tool.punie]"
+        raise UsageError(
+            f"{source}: python = {configured!r}: {error.looked_at} is {what}; set it to the "
+            "project's environment (e.g. python = '.venv'), remove it to let punie find one, "
+            "or override it with --python PATH"
+        ) from None
+    return BridgeSettings(
+        python=python,
+        timeout_s=DEFAULT_BRIDGE_TIMEOUT_S if timeout is None else timeout,
+        project=project,
+    )
