@@ -34,11 +34,11 @@ import pydantic  # noqa: E402
 
 from bridges import (  # noqa: E402
     default_bridges,
+    find_project_python,
     locate_tool,
     sample_workspace,
     tool_environment,
 )
-from bridges._core._quality import DEFAULT_RUFF_SELECT  # noqa: E402
 
 __all__ = ["main"]
 
@@ -137,14 +137,24 @@ def main(argv: list[str] | None = None) -> int:
         shop = sample_workspace(root / "shop")
         big = pydantic_tree(root)
         suite = test_tree(root)
-        select = ",".join(DEFAULT_RUFF_SELECT)
         for name, tree in (("shop", shop), ("pydantic 47k lines", big)):
             f = {function.name: function.function for function in default_bridges(tree)}
             row(
                 f"typecheck   {name}",
                 lambda f=f: f["typecheck"](path="."),
                 lambda tree=tree: direct(
-                    "ty", ["check", "--output-format", "gitlab", "--no-progress", "."], tree
+                    "ty",
+                    [
+                        "check",
+                        "--output-format",
+                        "gitlab",
+                        "--no-progress",
+                        "--python",
+                        str(find_project_python(tree).executable),
+                        "--",
+                        ".",
+                    ],
+                    tree,
                 ),
             )
             row(
@@ -152,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
                 lambda f=f: f["ruff_check"](path="."),
                 lambda tree=tree: direct(
                     "ruff",
-                    ["check", "--no-cache", "--output-format", "json", "--select", select, "."],
+                    [
+                        *("check", "--no-cache", "--output-format", "json"),
+                        *("--extend-select", "E902", "--", "."),
+                    ],
                     tree,
                 ),
             )

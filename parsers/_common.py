@@ -1,4 +1,5 @@
-"""Small helpers shared by the parsers: JSON decoding with typed failures, workspace-relative paths."""
+"""Small helpers shared by the parsers: JSON decoding with typed failures, workspace-relative
+paths, and the one reading of "the tool could not read this file"."""
 
 from __future__ import annotations
 
@@ -9,8 +10,25 @@ from typing import Any
 from pydantic_core import from_json
 
 from parsers._errors import ParseError
+from parsers.contracts import SkippedFile
 
-__all__ = ["Reader", "relative_to_root", "under_root"]
+__all__ = ["Reader", "relative_to_root", "skipped_file", "under_root"]
+
+_NOT_UTF8 = "did not contain valid UTF-8"
+"""How Rust's standard library says a file is not UTF-8; ruff (E902) and ty (``io``) both pass
+it on as it is, e.g. 'Failed to read file: stream did not contain valid UTF-8'. Both read source
+as UTF-8 only, whatever a PEP 263 line declares."""
+
+
+def skipped_file(file: str, message: str) -> SkippedFile:
+    """A file a tool could not read, from the tool's own message about it.
+
+    'undecodable' when the bytes are not UTF-8 (a latin-1 file, with or without a
+    ``# -*- coding: latin-1 -*-`` line), else 'unreadable' (permissions, a vanished file).
+    """
+    reason = "undecodable" if _NOT_UTF8 in message else "unreadable"
+    detail = " ".join(message.split())  # one line, whatever the tool printed
+    return SkippedFile(file=file, reason=reason, detail=detail)
 
 
 def relative_to_root(path: str, root: str) -> str:

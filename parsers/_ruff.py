@@ -1,10 +1,18 @@
 """ruff: ``ruff check --output-format json`` -> ``RuffResult``; ``ruff format --diff`` -> ``FormatResult``.
 
 ``ruff check`` reports a JSON array of ``{code, message, filename (absolute), location{row,
-column}, fix{applicability, ...} | null, ...}``; a syntax error has ``code: null``. ``ruff format
---check --diff`` prints unified diffs (``--- path`` / ``+++ path`` headers) on stdout and a summary
-("1 file would be reformatted, 9 files already formatted") on stderr, after an ``error: Failed to
-parse path:line:col: message`` line for each file it could not read.
+column}, fix{applicability, ...} | null, severity, ...}``. A syntax error has the code
+``invalid-syntax`` in ruff 0.17 (older releases wrote ``null``) and stays a violation. A file
+ruff could not read (not UTF-8, even with a PEP 263 ``coding`` line) is reported as ``E902``
+(io-error): it becomes a ``SkippedFile``, not a violation. ``fix.applicability`` is one of
+``safe``, ``unsafe`` and ``displayonly`` (ruff's ``Applicability`` enum, serialized lower-case;
+ERA001 offers display-only fixes); anything else is format drift. ``severity`` ('error' for
+every diagnostic of ``ruff check`` 0.17) is not read: every item is a violation, whatever its
+severity.
+
+``ruff format --check --diff`` prints unified diffs (``--- path`` / ``+++ path`` headers) on
+stdout and a summary ("1 file would be reformatted, 9 files already formatted") on stderr, after
+an ``error: Failed to parse path:line:col: message`` line for each file it could not read.
 """
 
 from __future__ import annotations
@@ -17,9 +25,9 @@ from typing import Any
 import msgspec
 from pydantic import TypeAdapter
 
-from parsers._common import Reader, relative_to_root, under_root
+from parsers._common import Reader, relative_to_root, skipped_file, under_root
 from parsers._errors import ParseError
-from parsers.contracts import FormatFile, FormatResult, RuffResult, RuffViolation
+from parsers.contracts import FormatFile, FormatResult, RuffResult, RuffViolation, SkippedFile
 
 __all__ = ["RuffJsonStream", "parse_ruff_format", "parse_ruff_json"]
 
@@ -63,7 +71,9 @@ without building them (~1.5 ms). The contract objects are then validated by pyda
 compact re-encoding of just their fields (~2 ms), so the boundary check is unchanged."""
 _ENCODER = msgspec.json.Encoder()
 _VIOLATIONS = TypeAdapter(list[RuffViolation])
-_APPLICABILITY = frozenset({"safe", "unsafe", "display-only"})
+_APPLICABILITY = frozenset({"safe", "unsafe", "displayonly"})
+_IO_ERROR = "E902"
+"""ruff's code for a file it could not read: that file was not linted at all."""
 _ORDER = attrgetter("file", "line", "column", "code")
 
 
@@ -80,10 +90,10 @@ def parse_ruff_json(text: str | bytes, *, version: str, root: str = "") -> RuffR
     except msgspec.DecodeError as error:
         shown = text if isinstance(text, str) else text.decode("utf-8", errors="replace")
         raise reader.fail(shown[:200] or "<empty output>", f"not JSON ({error})") from None
-    violations, fixable = _violations(
+    violations, fixable, skipped = _violations(
         items, root, lambda index, reason: reader.fail(_item(reader, text, index), reason)
     )
-    return _result(violations, fixable)
+    return _result(violations, fixable, skipped)
 
 
 class RuffJsonStream:
@@ -109,6 +119,7 @@ class RuffJsonStream:
         self._streaming = True
         self._violations: list[RuffViolation] = []
         self._fixable = 0
+        self._skipped: list[SkippedFile] = []
         self._in_order = True
         """Each batch comes out sorted; the whole is sorted if every batch starts after the
         previous one ended (ruff prints in file order), else it is sorted once at the end."""
@@ -145,12 +156,12 @@ class RuffJsonStream:
         violations = self._violations
         if not self._in_order:
             violations.sort(key=_ORDER)
-        return _result(violations, self._fixable)
+        return _result(violations, self._fixable, self._skipped)
 
     def _take(self, batch: bytes) -> None:
         try:
             items = _DECODER.decode(batch)
-            violations, fixable = _violations(items, self.root, _Unexpected)
+            violations, fixable, skipped = _violations(items, self.root, _Unexpected)
         except (msgspec.MsgspecError, _Unexpected):
             self._streaming = False
             return
@@ -160,6 +171,7 @@ class RuffJsonStream:
             )
         self._violations += violations
         self._fixable += fixable
+        self._skipped += skipped
 
 
 class _Unexpected(Exception):
@@ -171,17 +183,21 @@ class _Unexpected(Exception):
 
 def _violations(
     items: list[_Item], root: str, fail: Callable[[int, str], Exception]
-) -> tuple[list[RuffViolation], int]:
-    """Contract objects for decoded items, sorted, paths made relative to ``root``; and how
-    many of them are fixable."""
+) -> tuple[list[RuffViolation], int, list[SkippedFile]]:
+    """Contract objects for decoded items, sorted, paths made relative to ``root``; how many
+    of them are fixable; and the files ruff could not read."""
     prefix = under_root(root)
     cut = len(prefix)
     rows: list[_Row] = []
     append = rows.append
     fixable = 0
+    skipped: list[SkippedFile] = []
     for index, item in enumerate(items):
         file = item.filename
         file = file[cut:] if prefix and file.startswith(prefix) else relative_to_root(file, root)
+        if item.code == _IO_ERROR:
+            skipped.append(skipped_file(file, item.message))
+            continue
         fix = item.fix
         if fix is not None and fix.applicability not in _APPLICABILITY:
             raise fail(index, f"unknown fix applicability {fix.applicability!r}")
@@ -190,15 +206,18 @@ def _violations(
         location = item.location
         append(_Row(file, location.row, location.column, item.code or "", item.message, safe))
     rows.sort(key=_ORDER)
-    return _VIOLATIONS.validate_json(_ENCODER.encode(rows)), fixable
+    return _VIOLATIONS.validate_json(_ENCODER.encode(rows)), fixable, skipped
 
 
-def _result(violations: list[RuffViolation], fixable: int) -> RuffResult:
+def _result(
+    violations: list[RuffViolation], fixable: int, skipped: list[SkippedFile]
+) -> RuffResult:
     return RuffResult(
         success=not violations,
         violation_count=len(violations),
         fixable_count=fixable,
         violations=violations,
+        skipped=sorted(skipped, key=attrgetter("file")),
     )
 
 

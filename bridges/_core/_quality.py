@@ -1,7 +1,9 @@
 """Bridges to the quality tools: ``typecheck`` (ty), ``ruff_check``, ``ruff_format``, ``pytest_run``.
 
-Each runs the real tool from punie's environment on a path of the workspace, with a structured
-output format read by a parser in ``parsers``; never a regex over human-readable text. A tool run
+Each runs the real tool on a path of the workspace, with a structured output format read by a
+parser in ``parsers``; never a regex over human-readable text. ty and ruff are punie's own pinned
+binaries; the code they resolve and run is the project's: ty resolves imports in the project's
+Python and pytest runs in it (``bridges._environment``), and ruff applies the project's rules. A tool run
 on a folder follows file symlinks; whatever it reports about a file that really lies outside the
 workspace is dropped, and ``ruff_format(apply=True)`` writes only the files inside it.
 """
@@ -15,15 +17,19 @@ from pathlib import Path
 from pydantic import Field
 
 from bridges._core._common import Arguments, outside, parsed, target
+from bridges._core._ruff_config import describe_rules
+from bridges._environment import ProjectPython, find_project_python, project_environment
 from bridges._errors import (
     BridgeArgumentError,
+    BridgeError,
     ToolCrashed,
+    ToolMissing,
     ToolOutputError,
     ToolTimeout,
     WritingNotAllowed,
 )
 from bridges._record import BridgeContext
-from bridges._runner import crash_message, run_tool, tool_version
+from bridges._runner import ToolRun, crash_message, run_tool, tool_version
 from parsers import (
     ParseError,
     RuffJsonStream,
@@ -34,7 +40,6 @@ from parsers import (
 from parsers.contracts import FormatResult, RuffResult, TestResult, TypeCheckResult
 
 __all__ = [
-    "DEFAULT_RUFF_SELECT",
     "FormatArguments",
     "PytestArguments",
     "RuffArguments",
@@ -45,12 +50,9 @@ __all__ = [
     "typecheck",
 ]
 
-DEFAULT_RUFF_SELECT: tuple[str, ...] = ("E4", "E7", "E9", "F", "I", "B", "UP")
-"""Rules ``ruff_check`` uses when ``select`` is None: pyflakes (F), the pycodestyle errors ruff
-enables by default (E4, E7, E9), import sorting (I), bugbear (B) and pyupgrade (UP). Explicit,
-because ruff's own default set changes between releases."""
-
 _RULE = re.compile(r"^(ALL|[A-Z]{1,8}[0-9]{0,4})$")
+_IO_ERROR = "E902"
+"""ruff's rule for a file it could not read (e.g. not UTF-8)."""
 
 
 class TypecheckArguments(Arguments):
@@ -68,81 +70,117 @@ class FormatArguments(Arguments):
 
 
 class PytestArguments(Arguments):
-    path: str = "."
+    path: str | None = None
+    """None runs what plain ``pytest`` runs in the workspace (its ``testpaths``)."""
     keyword: str | None = Field(default=None, min_length=1)
 
 
 def typecheck(context: BridgeContext, arguments: TypecheckArguments) -> TypeCheckResult:
     _, relative = target(context.workspace, arguments.path)
+    project = find_project_python(context.workspace, context.python)
+    # ty exits with 2 when it could not read a file (not UTF-8) yet still prints the whole
+    # report: a result. A usage error or a broken configuration also exits with 2, with no
+    # report on stdout: that is ty's own error.
     run = run_tool(
         "ty",
-        ["check", "--output-format", "gitlab", "--no-progress", relative],
+        [
+            "check",
+            "--output-format",
+            "gitlab",
+            "--no-progress",
+            "--python",
+            str(project.executable),
+            "--",
+            relative,
+        ],
         cwd=context.workspace,
         timeout_s=context.timeout_s,
+        ok_returncodes=(0, 1, 2),
     )
-    result = parsed(
-        "ty",
-        lambda: parse_ty_gitlab(
-            run.stdout, version=tool_version("ty"), root=str(context.workspace)
-        ),
+    try:
+        result = parsed(
+            "ty",
+            lambda: parse_ty_gitlab(
+                run.stdout, version=tool_version("ty"), root=str(context.workspace)
+            ),
+        )
+    except ToolOutputError:
+        if run.returncode == 2:
+            raise ToolCrashed(crash_message(run), tool="ty") from None
+        raise
+    result = result.model_copy(update={"python": project.describe()})
+    hidden = outside(
+        context.workspace, [*(e.file for e in result.errors), *(s.file for s in result.skipped)]
     )
-    hidden = outside(context.workspace, (e.file for e in result.errors))
     if not hidden:
         return result
     errors = [e for e in result.errors if e.file not in hidden]
     count = sum(e.severity == "error" for e in errors)
-    return TypeCheckResult(
-        success=count == 0,
-        error_count=count,
-        warning_count=sum(e.severity == "warning" for e in errors),
-        errors=errors,
+    return result.model_copy(
+        update={
+            "success": count == 0,
+            "error_count": count,
+            "warning_count": sum(e.severity == "warning" for e in errors),
+            "errors": errors,
+            "skipped": [s for s in result.skipped if s.file not in hidden],
+        }
     )
 
 
 def ruff_check(context: BridgeContext, arguments: RuffArguments) -> RuffResult:
-    _, relative = target(context.workspace, arguments.path)
-    select = DEFAULT_RUFF_SELECT if arguments.select is None else tuple(arguments.select)
-    bad = [code for code in select if not _RULE.match(code)]
-    if not select or bad:
+    target_path, relative = target(context.workspace, arguments.path)
+    select = arguments.select
+    if select is not None and (not select or not all(_RULE.match(code) for code in select)):
         raise BridgeArgumentError(
-            f"select={list(select)!r} is not a list of ruff rule codes; pass codes or prefixes "
-            "like ['F401', 'E7', 'B'] or None for the default set"
+            f"select={select!r} is not a list of ruff rule codes; pass codes or prefixes "
+            "like ['F401', 'E7', 'B'], or None for the project's own rules"
         )
-    # The report is decoded while ruff writes it (a large one takes ruff ~12 ms to print).
+    # No selection of punie's own: without select, exactly what `ruff check` reports in the
+    # project (its select, ignore, per-file-ignores and target version; ruff's defaults when it
+    # has no configuration). E902 (io-error) is added so that a file ruff cannot read is named
+    # in the report, whatever the selection, instead of only in a warning on stderr; it goes to
+    # `skipped`, never to the violations (which stay exactly ruff's: 124 on attrs, 7,449 on
+    # Django, with or without it). The report is decoded while ruff writes it (a large one
+    # takes ruff ~12 ms to print).
+    args = ["check", "--no-cache", "--output-format", "json"]
+    if select is not None:
+        args += ["--select", ",".join(select)]
+    args += ["--extend-select", _IO_ERROR]
     report = RuffJsonStream(version=tool_version("ruff"), root=str(context.workspace))
     try:
         run_tool(
             "ruff",
-            [
-                "check",
-                "--no-cache",
-                "--output-format",
-                "json",
-                "--select",
-                ",".join(select),
-                relative,
-            ],
+            [*args, "--", relative],
             cwd=context.workspace,
             timeout_s=context.timeout_s,
             stdout_sink=report.feed,
         )
     except ToolCrashed as error:
-        if "Unknown rule selector" in str(error):
+        if select is not None and "Unknown rule selector" in str(error):
             raise BridgeArgumentError(
-                f"select={list(select)!r} contains a rule ruff does not know; use existing codes "
-                "like 'F401' or prefixes like 'E', or None for the default set"
+                f"select={select!r} contains a rule ruff does not know; use existing codes "
+                "like 'F401' or prefixes like 'E', or None for the project's own rules"
             ) from None
         raise
     result = parsed("ruff", report.finish)
-    hidden = outside(context.workspace, (v.file for v in result.violations))
+    result = result.model_copy(
+        update={"rules": describe_rules(context.workspace, target_path, select)}
+    )
+    hidden = outside(
+        context.workspace,
+        [*(v.file for v in result.violations), *(s.file for s in result.skipped)],
+    )
     if not hidden:
         return result
     violations = [v for v in result.violations if v.file not in hidden]
-    return RuffResult(
-        success=not violations,
-        violation_count=len(violations),
-        fixable_count=sum(v.fixable for v in violations),
-        violations=violations,
+    return result.model_copy(
+        update={
+            "success": not violations,
+            "violation_count": len(violations),
+            "fixable_count": sum(v.fixable for v in violations),
+            "violations": violations,
+            "skipped": [s for s in result.skipped if s.file not in hidden],
+        }
     )
 
 
@@ -155,7 +193,7 @@ def ruff_format(context: BridgeContext, arguments: FormatArguments) -> FormatRes
         )
     run = run_tool(
         "ruff",
-        ["format", "--no-cache", "--check", "--diff", relative],
+        ["format", "--no-cache", "--check", "--diff", "--", relative],
         cwd=context.workspace,
         timeout_s=context.timeout_s,
         ok_returncodes=(0, 1, 2),
@@ -215,15 +253,22 @@ def _confined_format(context: BridgeContext, result: FormatResult) -> FormatResu
 
 
 def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult:
-    target_path, relative = target(context.workspace, arguments.path)
+    project = find_project_python(context.workspace, context.python)
+    if arguments.path is None:
+        target_path, paths = context.workspace, []
+    else:
+        target_path, relative = target(context.workspace, arguments.path)
+        # pytest loads '-pNAME' as a plugin wherever it stands, even after '--': a path that
+        # starts with '-' goes in as './-...' (the node ids stay relative to the root).
+        paths = ["--", f"./{relative}" if relative.startswith("-") else relative]
     with tempfile.TemporaryDirectory(prefix="punie-pytest-") as scratch:
         log = Path(scratch) / "report.jsonl"
         args = [
             "-p",
-            "pytest_reportlog.plugin",
+            _REPORT_PLUGIN,
+            f"{_REPORT_OPTION}={log}",
             "-p",
             "no:cacheprovider",
-            f"--report-log={log}",
             "-q",
             "--color=no",
         ]
@@ -235,32 +280,110 @@ def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult
             empty.write_text("[pytest]\n", encoding="utf-8")
             args += ["-c", str(empty)]
         if arguments.keyword is not None:
-            args += ["-k", arguments.keyword]
-        args.append(relative)
-        version = tool_version("pytest")
-        try:
-            run_tool(
-                "pytest",
-                args,
-                cwd=context.workspace,
-                timeout_s=context.timeout_s,
-                ok_returncodes=(0, 1, 2, 5),
-                env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-            )
-        except ToolTimeout as error:
-            raise ToolTimeout(_timeout_message(log, version, context), tool="pytest") from error
-        except ToolCrashed as error:
-            if "Wrong expression passed to '-k'" in str(error):
-                raise BridgeArgumentError(
-                    f"keyword={arguments.keyword!r} is not a valid pytest -k expression; pass "
-                    "part of a test name like 'discount', or 'cart and not remove'"
-                ) from None
-            raise
+            args.append(f"-k{arguments.keyword}")  # one word: never read as an option itself
+        run = _run_pytest(context, project, [*args, *paths], log)
         text = log.read_text(encoding="utf-8") if log.exists() else ""
-        return parsed(
+        if run.returncode in (3, _NO_PYTEST) or not text:
+            raise _pytest_failed(run, project, arguments.keyword)
+        version = _version_in(text)
+        result = parsed(
             "pytest",
             lambda: parse_pytest_reportlog(text, version=version, root=str(context.workspace)),
         )
+        if run.returncode == 4 and not result.errors:  # a usage error, not a conftest.py's
+            raise _pytest_failed(run, project, arguments.keyword)
+        return result.model_copy(update={"python": project.describe()})
+
+
+_REPORT_PLUGIN = "punie_pytest_report"
+_REPORT_OPTION = "--punie-report-log"
+_REPORT_FOLDER = Path(__file__).resolve().parent.parent / "_pytest_report"
+"""punie's own report plugin, a standalone module: the only thing of punie the tests' Python
+sees (at the end of its ``sys.path``), so the bridge never depends on what the project installed."""
+
+_NO_PYTEST = 97
+_BOOTSTRAP = (
+    "import sys\n"
+    "sys.path.append(sys.argv.pop(1))\n"
+    "try:\n"
+    "    import pytest\n"
+    "except ImportError as error:\n"
+    "    sys.stderr.write('punie: %s\\n' % (error,))\n"
+    f"    raise SystemExit({_NO_PYTEST})\n"
+    "sys.argv[0] = 'pytest'\n"
+    "raise SystemExit(pytest.main())\n"
+)
+"""What the project's Python runs: plain ``pytest`` with punie's report plugin on the path.
+
+``-I`` (isolated mode) keeps every trace of punie's environment out of the tests: no
+``PYTHONPATH``, no user site-packages, and no current folder at the front of ``sys.path``, the
+way the ``pytest`` command starts (the project's own modules come from its installed, e.g.
+editable, package or its ``pythonpath`` setting). ``-B``: no bytecode written into the
+workspace, which ``-I`` would otherwise allow."""
+
+
+def _run_pytest(
+    context: BridgeContext, project: ProjectPython, args: list[str], log: Path
+) -> ToolRun:
+    try:
+        return run_tool(
+            str(project.executable),  # an absolute path: run as it is
+            ["-I", "-B", "-c", _BOOTSTRAP, str(_REPORT_FOLDER), *args],
+            cwd=context.workspace,
+            timeout_s=context.timeout_s,
+            ok_returncodes=(0, 1, 2, 3, 4, 5, _NO_PYTEST),
+            env=_pytest_environment(project),
+        )
+    except ToolTimeout as error:
+        raise ToolTimeout(_timeout_message(log, context), tool="pytest") from error
+    except ToolMissing as error:
+        raise ToolMissing(
+            f"the project's Python, {project.describe()}, cannot be started ({error}); "
+            "recreate the environment or set python = ... in [tool.punie]",
+            tool="pytest",
+        ) from error
+    except ToolCrashed as error:  # killed by a signal, or a status pytest never uses
+        raise ToolCrashed(
+            str(error).replace(str(project.executable), "pytest"), tool="pytest"
+        ) from error
+
+
+def _pytest_environment(project: ProjectPython) -> dict[str, str]:
+    """The project's ``PATH``/``VIRTUAL_ENV``; plugin autoloading only in a project environment.
+
+    A project with an environment of its own gets the plugins it installed, as plain ``pytest``
+    would. Without one, the tests run in punie's interpreter, whose installed plugins are
+    punie's, not the project's: they stay unloaded (the project can still load one with ``-p``
+    in its configuration).
+    """
+    variables = project_environment(project)
+    if project.source == "punie":
+        variables["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return variables
+
+
+def _pytest_failed(run: ToolRun, project: ProjectPython, keyword: str | None) -> BridgeError:
+    """The error for a run that produced no report: no pytest, a usage or internal error."""
+    if run.returncode == _NO_PYTEST:
+        return ToolMissing(
+            f"pytest is not installed in the project's Python, {project.describe()}; add it "
+            "to the project (uv add --dev pytest, or pip install pytest in that environment: "
+            f"{project.executable} -m pip install pytest) and run the tests again",
+            tool="pytest",
+        )
+    if "Wrong expression passed to '-k'" in run.stderr + run.stdout:
+        return BridgeArgumentError(
+            f"keyword={keyword!r} is not a valid pytest -k expression; pass "
+            "part of a test name like 'discount', or 'cart and not remove'"
+        )
+    return ToolCrashed(crash_message(run).replace(f"'{run.tool}'", "'pytest'"), tool="pytest")
+
+
+def _version_in(text: str) -> str:
+    """'pytest 9.2.0' from the log's SessionStart line (the project's pytest, not punie's)."""
+    first = text.split("\n", 1)[0]
+    match = re.search(r'"pytest_version": "([^"]{1,40})"', first)
+    return f"pytest {match[1]}" if match else "pytest (version unknown)"
 
 
 # pytest's own search order for its configuration, with the text that makes a file count.
@@ -289,12 +412,13 @@ def _pytest_config_above(workspace: Path, start: Path) -> bool:
         folder = folder.parent
 
 
-def _timeout_message(log: Path, version: str, context: BridgeContext) -> str:
+def _timeout_message(log: Path, context: BridgeContext) -> str:
     finished = ""
     if log.exists():
+        text = log.read_text(encoding="utf-8")
         try:
             partial = parse_pytest_reportlog(
-                log.read_text(encoding="utf-8"), version=version, root=str(context.workspace)
+                text, version=_version_in(text), root=str(context.workspace)
             )
         except ParseError:
             partial = None

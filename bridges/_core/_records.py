@@ -25,8 +25,6 @@ from parsers.contracts import (
 
 __all__ = ["CORE_BRIDGES"]
 
-_SELECT = ", ".join(repr(code) for code in _quality.DEFAULT_RUFF_SELECT)
-
 TYPECHECK = Bridge(
     name="typecheck",
     docstring=(
@@ -35,6 +33,8 @@ TYPECHECK = Bridge(
         "Read result.success first; result.errors lists each diagnostic with file, line, column,\n"
         "severity ('error', 'warning' or 'info'), code (ty's rule name) and message.\n"
         "error_count counts only errors; warnings do not make success False.\n"
+        "result.skipped lists files ty could not read (e.g. not UTF-8); result.python names the\n"
+        "environment that resolved imports.\n"
         "Fails with an error if the path does not exist or leaves the workspace."
     ),
     arguments=_quality.TypecheckArguments,
@@ -46,7 +46,8 @@ TYPECHECK = Bridge(
         "PathNotFound: the path does not exist in the workspace",
         "ToolMissing: ty is not installed next to Python or on PATH",
         "ToolTimeout: ty ran longer than the time limit (check a smaller path)",
-        "ToolCrashed: ty exited with status 2 or higher (an internal or usage error)",
+        "ToolCrashed: ty failed itself (a usage error or a broken configuration)",
+        "ProjectPythonError: the configured python of the project is not an interpreter",
         "ToolOutputError: ty's GitLab report could not be parsed (format drift)",
     ),
 )
@@ -56,9 +57,11 @@ RUFF_CHECK = Bridge(
     docstring=(
         "Lint Python code with ruff and return every violation.\n\n"
         "path: a file or folder relative to the workspace root.\n"
-        f"select: rule codes or prefixes to check, e.g. ['F401', 'E']; None means {_SELECT}.\n"
+        "select: rule codes or prefixes to check instead of the project's rules, e.g. ['F401',\n"
+        "'E']; None (the default) applies the project's own ruff configuration, like `ruff check`.\n"
         "result.violations lists file, line, column, code, message and fixable (True when\n"
         "ruff can fix it safely); violation_count and fixable_count summarise them.\n"
+        "result.rules says which rules applied; result.skipped lists files ruff could not read.\n"
         "Fails with an error for an unknown rule code or a path outside the workspace."
     ),
     arguments=_quality.RuffArguments,

@@ -52,6 +52,10 @@ class TypeCheckResult(Contract):
     skipped: list[SkippedFile] = Field(default_factory=list)
     """Files ty could not read (e.g. not UTF-8): they were not checked; empty when every
     file was read."""
+    python: str = ""
+    """The Python environment whose packages resolved the imports, and why it was chosen, e.g.
+    '/proj/.venv (the workspace's own environment)': an unresolved import of a third-party
+    package may need installing there."""
 
 
 class RuffViolation(Contract):
@@ -85,6 +89,9 @@ class RuffResult(Contract):
     skipped: list[SkippedFile] = Field(default_factory=list)
     """Files ruff could not read (e.g. not UTF-8): they were not linted; empty when every
     file was read."""
+    rules: str = ""
+    """Which rules were applied, e.g. "the project's configuration (pyproject.toml)", "ruff's
+    defaults (the project has no ruff configuration)" or "select=['F401'] given to the call"."""
 
 
 class FormatFile(Contract):
@@ -151,3 +158,6 @@ class TestResult(Contract):
     """Total seconds of the run, as pytest measured it."""
     tests: list[TestCase]
     """Every test in run order; collection errors appear with outcome 'error'."""
+    python: str = ""
+    """The Python that ran the tests and why it was chosen, e.g. '/proj/.venv (the workspace's
+    own environment)': a missing module may need installing there."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,11 @@ from bridges import (
     ToolCrashed,
     ToolTimeout,
     WritingNotAllowed,
+    locate_tool,
+    tool_environment,
+    tool_version,
 )
+from parsers import parse_ruff_json
 
 
 def test_typecheck_the_whole_shop(shop_workspace: Path) -> None:
@@ -41,10 +46,21 @@ def test_typecheck_refuses_paths_outside(shop_workspace: Path) -> None:
         call(shop_workspace, "typecheck", path="shop/nothing.py")
 
 
-def test_ruff_check_default_selection(shop_workspace: Path) -> None:
-    result = call(shop_workspace, "ruff_check", path="shop/pricing.py")
-    assert [v.code for v in result.violations] == ["I001", "F401", "E711", "B006", "E722"]
-    assert result.fixable_count == 2
+def test_ruff_check_default_selection_is_the_projects(shop_workspace: Path) -> None:
+    result = call(shop_workspace, "ruff_check", path="shop")
+    direct = subprocess.run(
+        [str(locate_tool("ruff")), "check", "--no-cache", "--output-format", "json", "shop"],
+        cwd=shop_workspace,
+        env=tool_environment(),
+        capture_output=True,
+        check=False,
+    )
+    expected = parse_ruff_json(
+        direct.stdout, version=tool_version("ruff"), root=str(shop_workspace)
+    )
+    assert result.model_copy(update={"rules": ""}) == expected
+    assert result.violations
+    assert result.rules == "the project's configuration (pyproject.toml)"
 
 
 def test_ruff_check_explicit_selection(shop_workspace: Path) -> None:

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from capture_real_trees import main as capture_real_trees
+
 from bridges import locate_tool, sample_workspace, tool_environment, tool_version
 
 __all__ = ["main"]
@@ -196,6 +198,7 @@ def main() -> int:
             encoding="utf-8",
         )
     capture_git(folders["shop"])
+    capture_real_trees()  # ruff and ty on Django, rich and a messy tree, added to the manifests
     print(f"fixtures written to {FIXTURES}", file=sys.stderr)
     return 0
 

@@ -1,13 +1,15 @@
-"""ruff's JSON lint report and format diffs, from runs of ruff 0.17.6 in tests/fixtures/ruff*/."""
+"""ruff's JSON lint report and format diffs, from runs of ruff 0.17.6 in tests/fixtures/ruff*/
+(small made-up cases, and Django and rich trimmed from ``--select ALL`` runs)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from parser_fixture_files import captured
+from parser_fixture_files import FIXTURES, captured
 
 from parsers import ParseError, RuffJsonStream, parse_ruff_format, parse_ruff_json
+from parsers.contracts import SkippedFile
 
 
 def lint(case: str):
@@ -241,3 +243,103 @@ def test_format_only_a_syntax_error_has_no_summary() -> None:
 def test_format_drift(stdout: str, stderr: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason):
         parse_ruff_format(stdout, stderr, version="ruff 9.9.9")
+
+
+# Real trees (tests/parsers/capture_real_trees.py): `ruff check --select ALL` on the Django and
+# rich sdists, trimmed to a few dozen items that cover every value of the whole report, and a
+# messy tree with undecodable files and every fix applicability.
+
+
+def _items(case: str) -> list[dict]:
+    return json.loads(captured("ruff", case).read("stdout"))
+
+
+def _applicability(item: dict) -> str:
+    return str((item["fix"] or {}).get("applicability"))
+
+
+@pytest.mark.parametrize("case", ["django_all", "rich_all", "messy"])
+def test_a_whole_real_report_parses_with_every_applicability(case: str) -> None:
+    items = _items(case)
+    manifest = json.loads((FIXTURES / "ruff" / "MANIFEST.json").read_text(encoding="utf-8"))
+    full = manifest["fixtures"][case]["full"]
+    # The trimmed fixture still holds every value the whole report had...
+    assert {_applicability(i) for i in items} == set(full["applicability"])
+    assert {i["severity"] for i in items} == set(full["severity"])
+    # ... which is every applicability ruff has: the parse of the old code failed on one.
+    assert set(full["applicability"]) == {"None", "safe", "unsafe", "displayonly"}
+    result = lint(case)
+    read = [i for i in items if i["code"] != "E902"]
+    assert result.violation_count == len(result.violations) == len(read)
+    assert result.fixable_count == sum(_applicability(i) == "safe" for i in read)
+    assert [v.fixable for v in result.violations] == [
+        _applicability(i) == "safe"
+        for i in sorted(
+            read,
+            key=lambda i: (i["filename"], i["location"]["row"], i["location"]["column"], i["code"]),
+        )
+    ]
+    assert streamed(
+        captured("ruff", case).read("stdout"), 512, root=captured("ruff", case).root
+    ) == (result)
+
+
+def test_a_display_only_fix_is_read_and_is_not_fixable() -> None:
+    # ruff writes 'displayonly' (Django has 335 such fixes); the parser once expected
+    # 'display-only' and failed on the whole report.
+    shown = {
+        (
+            i["filename"].removeprefix(captured("ruff", "django_all").root + "/"),
+            i["location"]["row"],
+        )
+        for i in _items("django_all")
+        if _applicability(i) == "displayonly"
+    }
+    found = [(v.file, v.line, v.code, v.fixable) for v in lint("django_all").violations]
+    assert [v for v in found if (v[0], v[1]) in shown] == [
+        ("django/conf/global_settings.py", 25, "ERA001", False),
+        ("django/contrib/sessions/backends/file.py", 213, "PTH208", False),
+        ("django/core/management/utils.py", 24, "PLW1510", False),
+        ("tests/fixtures_regress/tests.py", 227, "PT028", False),
+    ]
+
+
+def test_files_ruff_cannot_read_are_skipped_not_violations() -> None:
+    result = lint("messy")
+    assert [(v.file, v.line, v.column, v.code, v.fixable) for v in result.violations] == [
+        ("broken.py", 1, 17, "invalid-syntax", False),
+        ("broken.py", 2, 5, "invalid-syntax", False),
+        ("lint.py", 1, 8, "F401", True),
+        ("lint.py", 3, 1, "ERA001", False),
+        ("lint.py", 6, 13, "B006", False),
+    ]
+    assert (result.violation_count, result.fixable_count) == (5, 1)
+    assert result.skipped == [
+        SkippedFile(
+            file="declared.py", reason="undecodable", detail="stream did not contain valid UTF-8"
+        ),
+        SkippedFile(
+            file="latin.py", reason="undecodable", detail="stream did not contain valid UTF-8"
+        ),
+    ]
+
+
+def test_an_io_error_other_than_decoding_is_unreadable() -> None:
+    text = json.dumps(
+        [
+            {
+                "code": "E902",
+                "filename": "/ws/gone.py",
+                "location": {"row": 1, "column": 1},
+                "message": "No such file or directory (os error 2)",
+                "fix": None,
+            }
+        ]
+    )
+    result = parse_ruff_json(text, version="ruff 0.17.6", root="/ws")
+    assert (result.success, result.violations) == (True, [])
+    assert result.skipped == [
+        SkippedFile(
+            file="gone.py", reason="unreadable", detail="No such file or directory (os error 2)"
+        )
+    ]

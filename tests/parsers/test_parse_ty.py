@@ -1,11 +1,15 @@
-"""ty's GitLab report, from runs of ty 0.0.108 captured in tests/fixtures/ty/."""
+"""ty's GitLab report, from runs of ty 0.0.108 captured in tests/fixtures/ty/ (small made-up
+cases, a messy tree, and Django and rich trimmed to one diagnostic per check name)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from parser_fixture_files import captured
+from parser_fixture_files import FIXTURES, captured
 
 from parsers import ParseError, parse_ty_gitlab
+from parsers.contracts import SkippedFile
 
 
 def parse(case: str):
@@ -59,12 +63,15 @@ def test_syntax_errors_in_the_checked_code() -> None:
 
 
 def test_the_tools_own_error_is_a_diagnostic_not_silence() -> None:
+    # An io diagnostic without a file (the path given to ty does not exist): nothing was
+    # checked, so it stays an error instead of becoming a skipped file.
     run = captured("ty", "tool_error")
     assert run.returncode == 2
     result = parse_ty_gitlab(run.read("stdout"), version=run.version, root=run.root)
     assert not result.success
     assert result.errors[0].code == "io"
     assert "No such file or directory" in result.errors[0].message
+    assert result.skipped == []
 
 
 @pytest.mark.parametrize(
@@ -97,3 +104,94 @@ def test_format_drift_raises_a_parse_error_naming_tool_version_and_fragment(
     assert caught.value.tool == "ty"
     fragment = caught.value.fragment
     assert fragment == "<empty output>" if not text else (fragment in text or text in fragment)
+
+
+# Real trees (tests/parsers/capture_real_trees.py): ty on the Django and rich sdists, trimmed to
+# the first diagnostic of each check name and severity, and a messy tree.
+
+
+def _manifest(case: str) -> dict:
+    manifest = json.loads((FIXTURES / "ty" / "MANIFEST.json").read_text(encoding="utf-8"))
+    return manifest["fixtures"][case]
+
+
+@pytest.mark.parametrize("case", ["django", "rich", "messy"])
+def test_a_whole_real_report_parses_with_every_check_name_and_severity(case: str) -> None:
+    items = json.loads(captured("ty", case).read("stdout"))
+    full = _manifest(case)["full"]
+    assert {i["check_name"] for i in items} == set(full["check_name"])
+    assert {i["severity"] for i in items} == set(full["severity"])
+    result = parse(case)
+    read = [i for i in items if i["check_name"] != "io"]
+    assert len(result.errors) == len(read)
+    assert result.error_count == sum(i["severity"] == "major" for i in read)
+    assert result.warning_count == sum(i["severity"] == "minor" for i in read)
+    assert sorted(d.code for d in result.errors) == sorted(i["check_name"] for i in read)
+
+
+def test_files_ty_cannot_read_are_skipped_and_the_rest_is_reported() -> None:
+    # ty exits with 2 here, and the report is whole: the type error, the syntax errors, the
+    # warnings and the info are all there; the two latin-1 files are listed as skipped.
+    assert _manifest("messy")["returncode"] == 2
+    result = parse("messy")
+    assert [(d.file, d.line, d.column, d.severity, d.code) for d in result.errors] == [
+        ("broken.py", 1, 17, "error", "invalid-syntax"),
+        ("broken.py", 2, 5, "error", "invalid-syntax"),
+        ("cast.py", 5, 12, "warning", "redundant-cast"),
+        ("typed.py", 1, 10, "error", "invalid-assignment"),
+        ("typed.py", 2, 1, "warning", "undefined-reveal"),
+        ("typed.py", 2, 13, "info", "revealed-type"),
+    ]
+    assert (result.success, result.error_count, result.warning_count) == (False, 3, 2)
+    detail = "Failed to read file: stream did not contain valid UTF-8"
+    assert result.skipped == [
+        SkippedFile(file="declared.py", reason="undecodable", detail=detail),
+        SkippedFile(file="latin.py", reason="undecodable", detail=detail),
+    ]
+
+
+def test_a_tree_with_only_unreadable_files_is_a_success_with_skipped_files() -> None:
+    text = json.dumps(
+        [
+            {
+                "check_name": "io",
+                "description": "io: Failed to read file: Permission denied (os error 13)",
+                "severity": "major",
+                "location": {"path": "secret.py", "positions": {"begin": {"line": 1, "column": 1}}},
+            }
+        ]
+    )
+    result = parse_ty_gitlab(text, version="ty 0.0.108")
+    assert (result.success, result.error_count, result.errors) == (True, 0, [])
+    assert result.skipped == [
+        SkippedFile(
+            file="secret.py",
+            reason="unreadable",
+            detail="Failed to read file: Permission denied (os error 13)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("severity", "expected"),
+    [
+        ("blocker", "error"),
+        ("critical", "error"),
+        ("major", "error"),
+        ("minor", "warning"),
+        ("info", "info"),
+    ],
+)
+def test_every_gitlab_severity_is_read(severity: str, expected: str) -> None:
+    text = json.dumps(
+        [
+            {
+                "check_name": "x",
+                "description": "x: y",
+                "severity": severity,
+                "location": {"path": "a.py", "positions": {"begin": {"line": 1, "column": 1}}},
+            }
+        ]
+    )
+    [diagnostic] = parse_ty_gitlab(text, version="ty 0.0.108").errors
+    assert diagnostic.severity == expected
