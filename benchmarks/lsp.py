@@ -24,8 +24,8 @@ Run: ``uv run python benchmarks/lsp.py``. Prints medians in milliseconds:
      JSON, dictionaries, a reader thread) — what ty costs with almost no client at all; the gap
      between ``raw`` and ``pygls`` is pygls/lsprotocol's own cost (cattrs, asyncio).
 
-   The symbol form of a bridge needs the file's outline to find the name; the outline is cached
-   while the file is unchanged, so warm calls send the same single request as the direct twins.
+   The symbol form resolves the name from punie's own syntax index of the file, cached while the
+   file is unchanged, so warm calls send the same single request as the direct twins.
    Shown on the sample workspace and on a generated 100-module project.
 3. Diagnostics after ``didSave`` on a generated 100-module project with warm servers: from
    sending ``didSave`` to receiving ``publishDiagnostics`` (ty + ruff + validators), target

@@ -3,7 +3,10 @@
 ``BRIDGES`` (read by the bridge registry): ``goto_definition``, ``find_references``, ``hover``,
 ``document_symbols``, ``workspace_symbols``. Behind them, one warm server per workspace
 (``session_for``), started lazily, restarted once if it dies, shut down at exit
-(``close_all_sessions``). ``to_server_character`` / ``from_server_character`` convert 1-based
+(``close_all_sessions``). A symbol name that means several things in the file, or nothing
+there, is an ``AmbiguousSymbol`` or ``SymbolNotFound`` error (``BridgeArgumentError``s); a file
+too large or too deeply nested to resolve a name in is ``UnreadableSource``.
+``to_server_character`` / ``from_server_character`` convert 1-based
 character columns to and from LSP offsets (UTF-8/16/32). punie's own editor-facing server lives
 in ``runtime.lsp``.
 """
@@ -12,6 +15,7 @@ from bridges._record import Bridge
 from bridges.lsp._positions import from_server as from_server_character
 from bridges.lsp._positions import to_server as to_server_character
 from bridges.lsp._records import NAVIGATION_BRIDGES
+from bridges.lsp._scopes import AmbiguousSymbol, SymbolNotFound, UnreadableSource
 from bridges.lsp._session import (
     SERVERS,
     LanguageServerSession,
@@ -22,7 +26,10 @@ from bridges.lsp._session import (
 __all__ = [
     "BRIDGES",
     "SERVERS",
+    "AmbiguousSymbol",
     "LanguageServerSession",
+    "SymbolNotFound",
+    "UnreadableSource",
     "close_all_sessions",
     "from_server_character",
     "session_for",

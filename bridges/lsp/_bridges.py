@@ -109,7 +109,7 @@ def _session(context: BridgeContext) -> LanguageServerSession:
             f"{', '.join(sorted(SERVERS))} (or unset it for ty)",
             tool=server,
         )
-    return session_for(context.workspace, server=server)
+    return session_for(context.workspace, server=server, python=context.python)
 
 
 def _read(context: BridgeContext, file: str, session: LanguageServerSession) -> tuple[Path, str]:
@@ -190,8 +190,6 @@ def _position(
     path, text = _read(context, arguments.file, session)
     lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
     text_lines = lines.remember(path, text)
-    needs_outline = arguments.symbol is not None and arguments.line is None
-    outline = _outline(session, path, text, lines, cached=True)[1] if needs_outline else []
     if arguments.column is not None and arguments.line is None:
         raise BridgeArgumentError("column= needs line= too; or pass only symbol='Name'")
     target = find_target(
@@ -200,7 +198,8 @@ def _position(
         symbol=arguments.symbol,
         line=arguments.line,
         column=arguments.column,
-        outline=outline,
+        # the server's outline only for a file punie's own Python cannot parse
+        outline=lambda: _outline(session, path, text, lines, cached=True)[1],
         text_lines=text_lines,
     )
     line_text = lines.line(file_uri(path), target.line - 1)

@@ -26,6 +26,7 @@ from pydantic import TypeAdapter
 
 from bridges._workspace import relative_path
 from bridges.lsp._positions import Outline, from_server
+from bridges.lsp._scopes import split_lines
 from parsers.contracts.lsp import SourceLocation, SymbolInfo
 
 __all__ = [
@@ -127,7 +128,7 @@ class SourceLines:
         global _last_split
         known_text, known_lines = _last_split
         if known_text is not text:  # a kept file text comes back as the same object
-            known_lines = text.splitlines()
+            known_lines = split_lines(text)
             _last_split = (text, known_lines)
         self._files[file_uri(path)] = known_lines
         return known_lines
@@ -146,7 +147,7 @@ class SourceLines:
                 found = cached[1]
             else:
                 try:
-                    found = Path(key).read_text(encoding="utf-8", errors="replace").splitlines()
+                    found = split_lines(Path(key).read_text(encoding="utf-8", errors="replace"))
                 except OSError:
                     found = []
                 if stamp is not None:

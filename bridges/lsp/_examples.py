@@ -477,6 +477,21 @@ _MULTI_REFERENCES = (
 
 _MULTI_HOVER = (
     BridgeExample(
+        request="What does OrderService need when it is created?",
+        steps=_steps(
+            (
+                'print(hover(file="shop/web/services.py", symbol="__init__").text)',
+                ("Mailer.__init__ (line 35, method), OrderService.__init__ (line 40, method)",),
+                False,
+            ),
+            (
+                'print(hover(file="shop/web/services.py", symbol="OrderService.__init__").text)',
+                ("mailer: Mailer",),
+            ),
+        ),
+        answer="An OrderService is created with one argument, mailer: Mailer.",
+    ),
+    BridgeExample(
         request="What does reserve_from_form pass as the quantity, and what does reserve expect?",
         steps=_steps(
             ('print(hover(file="shop/inventory.py", symbol="reserve_from_form").text)', ("form",)),

@@ -1,9 +1,13 @@
 """From what a model knows (a file and a name) to what a language server wants (a position).
 
 Models are bad at counting columns, so the navigation bridges accept a symbol name and find its
-position themselves: a definition of that name in the file's outline first (``Cart`` or the dotted
-``Cart.total``), else the first use of the name in code (never inside a string or a comment). A
-line narrows the search to that line; a line and a column pin the position exactly.
+position themselves, by scope (``bridges.lsp._scopes`` indexes the file's syntax): a dotted name
+is the definition in that class or function (``Cart.total``, ``Outer.Inner.method``) or a use of
+exactly that chain (``Style.parse``, ``p.join`` through ``import os.path as p``); a plain name is
+a module-level definition or import first, then the one member or local of that name. A name that
+means several things is an ``AmbiguousSymbol`` error listing them; a name the file does not hold
+is a ``SymbolNotFound`` error. Neither ever falls back to a different symbol that shares the last
+part of the name. A line narrows the search to that line; a line and a column pin the position.
 
 Columns shown to models are 1-based characters. Language servers count in UTF-16 code units
 (unless the client negotiates UTF-32, which punie asks for): ``to_server`` / ``from_server``
@@ -17,10 +21,21 @@ import io
 import keyword
 import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bridges._errors import BridgeArgumentError
+from bridges.lsp._scopes import (
+    SIZE_LIMIT,
+    AmbiguousSymbol,
+    Binding,
+    SymbolIndex,
+    SymbolNotFound,
+    UnreadableSource,
+    Use,
+    index_of,
+    split_lines,
+)
 
 __all__ = ["Outline", "Target", "find_target", "from_server", "identifier_at", "to_server"]
 
@@ -113,18 +128,20 @@ def find_target(
     symbol: str | None,
     line: int | None,
     column: int | None,
-    outline: Sequence[Outline] = (),
+    outline: Callable[[], Sequence[Outline]] = tuple,
     text_lines: Sequence[str] | None = None,
 ) -> Target:
     """Resolve the position a navigation bridge should ask about.
 
-    ``text_lines`` is ``text.splitlines()`` when the caller has it already. Raises
-    ``BridgeArgumentError`` with a message that tells the model what to pass instead.
+    ``text_lines`` is the file's lines when the caller has them already; ``outline`` gives the
+    server's outline, asked for only when punie cannot parse the file itself. Raises
+    ``BridgeArgumentError`` (``AmbiguousSymbol`` and ``SymbolNotFound`` among them) with a
+    message that tells the model what to pass instead.
     """
     if line is None:
         lines: Sequence[str] = []  # only a line needs them
     else:
-        lines = (text.splitlines() if text_lines is None else text_lines) or [""]
+        lines = (split_lines(text) if text_lines is None else text_lines) or [""]
     symbol = (symbol or "").strip() or None
     if line is not None and not 1 <= line <= len(lines):
         raise BridgeArgumentError(
@@ -144,33 +161,245 @@ def find_target(
             f"say which name to look up in {file}: pass symbol='Name' (e.g. a class, function "
             "or variable name), optionally with line=N; or pass both line= and column="
         )
-    last = symbol.split(".")[-1]
-    if not last.isidentifier():
+    parts = symbol.split(".")
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
         raise BridgeArgumentError(
             f"symbol={symbol!r} is not a Python name; pass a name such as 'Cart' or 'Cart.total'"
         )
+    last = parts[-1]
+    index: SymbolIndex | None = None
+    if line is None or len(text) <= SIZE_LIMIT:  # a line says where: no need to parse a huge file
+        try:
+            index = index_of(file, text, file=file)
+        except UnreadableSource:
+            if line is None:
+                raise
     if line is not None:
-        line_text = lines[line - 1]
-        for match in _IDENTIFIER.finditer(line_text):
-            if match.group() == last:
-                return Target(line=line, column=match.start() + 1, name=last)
-        raise BridgeArgumentError(
-            f"{last!r} does not appear on line {line} of {file} (the line reads "
-            f"{line_text.strip()!r}); leave out line= to search the whole file"
+        found = (
+            _on_line(index, symbol, line)
+            if index is not None
+            else _on_line_text(lines[line - 1], symbol)
         )
-    for entry in outline:
-        if entry.qualified == symbol:
-            return Target(line=entry.line, column=entry.column, name=last)
-    if "." not in symbol:
-        for entry in outline:
-            if entry.qualified.split(".")[-1] == symbol:
-                return Target(line=entry.line, column=entry.column, name=last)
-    for token_line, token_column, name in _name_tokens(text):
-        if name == last:
-            return Target(line=token_line, column=token_column, name=last)
-    defined = sorted({entry.qualified for entry in outline})[:15]
+        if found is None:
+            raise BridgeArgumentError(
+                f"{symbol!r} does not appear on line {line} of {file} (the line reads "
+                f"{lines[line - 1].strip()!r}); leave out line= to search the whole file"
+            )
+        return Target(line=line, column=found, name=last)
+    if index is not None:
+        where = (
+            _resolve_dotted(index, symbol, file)
+            if len(parts) > 1
+            else _resolve_plain(index, symbol, file)
+        )
+    else:
+        where = _resolve_unparsed(text, symbol, file, outline())
+    return Target(line=where[0], column=where[1], name=last)
+
+
+# -- resolution on a parsed file ------------------------------------------------------------
+
+
+def _listing(bindings: Iterable[Binding]) -> list[str]:
+    return [f"{b.qualified} (line {b.line}, {b.kind})" for b in bindings]
+
+
+def _resolve_plain(index: SymbolIndex, name: str, file: str) -> tuple[int, int]:
+    """Module-level definitions and imports first (an imported ``cell_len`` beats the property
+    ``Text.cell_len``); then a member or local, if only one scope defines the name (parameters
+    count only when nothing else does: ``self.plain = plain`` makes ``plain`` the attribute);
+    then a use of a name the file does not define (a builtin, a star import)."""
+    bindings = index.by_last.get(name, [])
+    for binding in bindings:
+        if binding.module_level and binding.qualified == name:
+            return binding.line, binding.column
+    scopes: dict[str, Binding] = {}
+    for binding in bindings:
+        if binding.kind != "parameter":
+            scopes.setdefault(binding.qualified, binding)
+    if not scopes:  # parameters only: a parameter is named by itself only when it is the one
+        for binding in bindings:
+            scopes.setdefault(binding.qualified, binding)
+    if len(scopes) == 1:
+        only = next(iter(scopes.values()))
+        return only.line, only.column
+    if scopes:
+        candidates = _listing(scopes.values())
+        example = next(iter(scopes))
+        raise AmbiguousSymbol(
+            f"{name!r} means {len(scopes)} different things in {file}: "
+            f"{', '.join(candidates[:12])}; pass the dotted name of the one you mean, e.g. "
+            f"symbol={example!r}",
+            candidates=candidates,
+        )
+    plain_uses = index.names.get(name)
+    if plain_uses:
+        return plain_uses[0]
+    chains: dict[str, Use] = {}
+    for use in index.uses.get(name, []):
+        chains.setdefault(use.dotted, use)
+    if len(chains) == 1:
+        only_use = next(iter(chains.values()))
+        return only_use.line, only_use.column
+    if chains:
+        candidates = [f"{use.dotted} (line {use.line})" for use in chains.values()]
+        raise AmbiguousSymbol(
+            f"{file} does not define {name!r}; it uses attributes of that name on "
+            f"{len(chains)} different objects: {', '.join(candidates[:12])}; pass the dotted "
+            "name as written there (e.g. symbol='obj.name'), or call workspace_symbols(query="
+            f"{name!r}) to find where {name} is defined",
+            candidates=candidates,
+        )
+    raise _not_found(index, name, file)
+
+
+def _resolve_dotted(index: SymbolIndex, symbol: str, file: str) -> tuple[int, int]:
+    """The definition in that scope (``Class.method``, ``Outer.Inner.method``, ``function.local``);
+    else a use of exactly that chain (``Style.parse``, ``p.join``; ``MarkdownIt().parse`` counts
+    for ``MarkdownIt.parse``); else the import of the name from that module. Never another
+    object's attribute of the same name."""
+    defined = index.bindings.get(symbol)
+    if defined:
+        return defined[0].line, defined[0].column
+    prefix, _, last = symbol.rpartition(".")
+    uses = index.uses.get(last, [])
+    for wanted in (lambda use: use.dotted == symbol, lambda use: use.through_calls == symbol):
+        for use in uses:
+            if wanted(use):
+                return use.line, use.column
+    for binding in index.bindings.get(last, []):
+        if binding.kind == "import" and _imports_from(binding, prefix, last):
+            return binding.line, binding.column
+    raise _dotted_not_found(index, symbol, file)
+
+
+def _imports_from(binding: Binding, module: str, name: str) -> bool:
+    """Whether an import binding is ``from <...module> import name``."""
+    source = binding.source.lstrip(".")
+    return source == f"{module}.{name}" or source.endswith(f".{module}.{name}")
+
+
+def _dotted_not_found(index: SymbolIndex, symbol: str, file: str) -> SymbolNotFound:
+    prefix, _, last = symbol.rpartition(".")
+    lookup = f"workspace_symbols(query={last!r})"
+    owner = index.bindings.get(prefix, [])
+    if owner and owner[0].kind == "class":
+        members = sorted(
+            {
+                q.rpartition(".")[2]
+                for q, found in index.bindings.items()
+                if q.rpartition(".")[0] == prefix and found[0].kind != "parameter"
+            }
+        )
+        shown = f" (its members: {', '.join(members[:20])})" if members else ""
+        return SymbolNotFound(
+            f"class {prefix} in {file} defines no {last!r}{shown}, and punie does not answer "
+            f"another {last!r}; it may inherit it from a base class: call {lookup} to find "
+            "where it is defined"
+        )
+    head = symbol.partition(".")[0]
+    imported = [b for b in index.bindings.get(head, []) if b.kind == "import"]
+    if imported:
+        where = imported[0]
+        return SymbolNotFound(
+            f"{symbol!r} does not occur in {file}: {head} is imported there (line {where.line}, "
+            f"from {where.source}) but {symbol} is never used in that file, and punie does not "
+            f"answer another {last!r}. Ask in the file that defines it: goto_definition(file="
+            f"{file!r}, symbol={head!r}) gives that file; or call {lookup}"
+        )
+    return _not_found(index, symbol, file)
+
+
+def _not_found(index: SymbolIndex, symbol: str, file: str) -> SymbolNotFound:
+    defined = sorted(
+        qualified
+        for qualified, found in index.bindings.items()
+        if found[0].kind in ("class", "function", "method")
+        or (found[0].module_level and found[0].kind == "variable")
+    )[:15]
     hint = f"; names defined there: {', '.join(defined)}" if defined else ""
-    raise BridgeArgumentError(
+    last = symbol.rpartition(".")[2]
+    return SymbolNotFound(
         f"{symbol!r} does not appear in {file}{hint}. Call workspace_symbols(query="
         f"{last!r}) to find the file that defines it"
+    )
+
+
+def _on_line(index: SymbolIndex, symbol: str, line: int) -> int | None:
+    """Column of ``symbol`` on ``line``: a definition or plain name there first (so that
+    ``cell_len`` on ``text.cell_len + cell_len(s)`` is the function), then an attribute use."""
+    prefix, _, last = symbol.rpartition(".")
+    if prefix:
+        columns = [b.column for b in index.bindings.get(symbol, []) if b.line == line]
+        columns += [
+            use.column
+            for use in index.uses.get(last, [])
+            if use.line == line and symbol in (use.dotted, use.through_calls)
+        ]
+        columns += [
+            b.column
+            for b in index.bindings.get(last, [])
+            if b.line == line and b.kind == "import" and _imports_from(b, prefix, last)
+        ]
+        return min(columns, default=None)
+    columns = [b.column for b in index.by_last.get(last, []) if b.line == line]
+    columns += [column for number, column in index.names.get(last, []) if number == line]
+    if not columns:
+        columns = [use.column for use in index.uses.get(last, []) if use.line == line]
+    if not columns:  # in a string or a comment: still the text the model pointed at
+        return _on_line_text(index.lines[line - 1], symbol)
+    return min(columns)
+
+
+# -- a file punie cannot parse --------------------------------------------------------------
+
+
+def _on_line_text(line_text: str, symbol: str) -> int | None:
+    """Column of ``symbol`` in one line of text: the whole dotted chain, or a plain name."""
+    pattern = r"\s*\.\s*".join(re.escape(part) for part in symbol.split("."))
+    found = re.search(rf"(?<![\w.]){pattern}(?!\w)", line_text)
+    if found is None:
+        return None
+    return found.end() - len(symbol.rpartition(".")[2]) + 1
+
+
+def _resolve_unparsed(
+    text: str, symbol: str, file: str, outline: Sequence[Outline]
+) -> tuple[int, int]:
+    """Resolve without a syntax tree (a syntax error, or syntax newer than punie's Python),
+    from the server's outline and the file's tokens. Cruder, but a dotted name still resolves
+    only to that definition or that exact chain, never to another object's attribute."""
+    for entry in outline:
+        if entry.qualified == symbol:
+            return entry.line, entry.column
+    last = symbol.rpartition(".")[2]
+    if "." not in symbol:
+        nested = {
+            entry.qualified: entry for entry in outline if entry.qualified.endswith(f".{last}")
+        }
+        if len(nested) > 1:
+            candidates = [f"{q} (line {e.line})" for q, e in nested.items()]
+            raise AmbiguousSymbol(
+                f"{symbol!r} means {len(nested)} different things in {file}: "
+                f"{', '.join(candidates[:12])}; pass the dotted name of the one you mean, e.g. "
+                f"symbol={next(iter(nested))!r}",
+                candidates=candidates,
+            )
+        tokens = _name_tokens(text)
+        for token_line, token_column, name in tokens:
+            if name == last:
+                return token_line, token_column
+    else:
+        lines = split_lines(text)
+        for number, line_text in enumerate(lines, start=1):
+            if last in line_text:
+                found = _on_line_text(line_text, symbol)
+                if found is not None:
+                    return number, found
+    defined = sorted({entry.qualified for entry in outline})[:15]
+    hint = f"; names defined there: {', '.join(defined)}" if defined else ""
+    raise SymbolNotFound(
+        f"{symbol!r} does not appear in {file}{hint} (punie could not parse the file, so it "
+        f"looked for that exact name). Call workspace_symbols(query={last!r}) to find the file "
+        "that defines it"
     )

@@ -32,9 +32,11 @@ from parsers.contracts.lsp import (
 __all__ = ["NAVIGATION_BRIDGES"]
 
 _ADDRESSING = (
-    "Name the symbol instead of counting columns: symbol='Cart' finds the definition of Cart in "
-    "the file, or its first use there; symbol='Cart.total' names a method; add line=N to pick the "
-    "occurrence on that line. line= and column= (1-based) without symbol pin an exact position."
+    "Name the symbol instead of counting columns: symbol='Cart' finds Cart defined or imported in "
+    "the file, else its use there; symbol='Cart.total' names a method (and 'Outer.Inner.run' a "
+    "nested one, 'p.join' an attribute used in the file); a name that means several things is an "
+    "error listing them: pass the dotted one. Add line=N to pick the occurrence on that line. "
+    "line= and column= (1-based) without symbol pin an exact position."
 )
 
 NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
