@@ -10,10 +10,13 @@ of the file's bytes (never by path or mtime, so an edit is always seen and a ren
 - whatever a caller derives from a module (validator findings), under a caller-chosen key.
 
 The cache is bounded (least recently used entries go first) and safe to share between threads.
+It also owns the pool of parser children (``pool``) that the multi-file bridges parse in
+(``bridges.cst._scan``); ``close()`` stops them and runs at interpreter exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import threading
 from collections import OrderedDict
@@ -25,6 +28,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from bridges.cst._children import ChildPool
 from bridges.cst._errors import SourceError
 
 __all__ = ["MODULE_CACHE", "ModuleCache", "ParsedSource", "content_digest"]
@@ -65,14 +69,40 @@ class ParsedSource:
 class ModuleCache:
     """LRU caches of parsed sources and of results derived from them."""
 
-    def __init__(self, *, max_modules: int = 128, max_results: int = 4096) -> None:
+    def __init__(self, *, max_modules: int = 128, max_results: int = 65536) -> None:
         self._max_modules = max_modules
         self._max_results = max_results
         self._modules: OrderedDict[str, ParsedSource] = OrderedDict()
         self._results: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self.parses = 0
-        """How many times a source was actually parsed (a miss); tests and benchmarks read it."""
+        """How many times a source was actually parsed by LibCST (a miss), here or in a child;
+        tests and benchmarks read it."""
+        self._pool: ChildPool | None = None
+
+    @property
+    def pool(self) -> ChildPool:
+        """The parser children, started on first use."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ChildPool()
+            return self._pool
+
+    def lookup(self, key: Hashable) -> Any | None:
+        """A stored result, or None."""
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        return None
+
+    def store(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` under ``key`` (include the content digest in the key)."""
+        with self._lock:
+            self._results[key] = value
+            self._results.move_to_end(key)
+            while len(self._results) > self._max_results:
+                self._results.popitem(last=False)
 
     def read(self, path: Path, *, display: str) -> tuple[str, bytes]:
         """The digest and bytes of a file; ``display`` names it in errors."""
@@ -131,11 +161,22 @@ class ModuleCache:
         return value
 
     def clear(self) -> None:
-        """Forget everything (benchmarks use it to measure cold calls)."""
+        """Forget everything, in the children too (benchmarks use it to measure cold calls)."""
         with self._lock:
             self._modules.clear()
             self._results.clear()
+            pool = self._pool
+        if pool is not None:
+            pool.clear_caches()
+
+    def close(self) -> None:
+        """Stop the parser children (a later call starts new ones)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
 
 MODULE_CACHE = ModuleCache()
 """The process-wide cache every LibCST bridge and validator shares."""
+atexit.register(MODULE_CACHE.close)

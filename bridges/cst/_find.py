@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import cast, get_args
@@ -10,13 +11,14 @@ from typing import cast, get_args
 import libcst as cst
 
 from bridges._record import BridgeContext
-from bridges.cst._cache import MODULE_CACHE, ParsedSource
+from bridges.cst._child_main import Source
 from bridges.cst._errors import PatternError
+from bridges.cst._fast_find import fast_matches
 from bridges.cst._names import dotted_name, import_module_name
-from bridges.cst._workspace import python_files, relative_to_workspace
+from bridges.cst._scan import scan
 from parsers.contracts.cst import CstFindResult, CstMatch, PatternKind
 
-__all__ = ["KINDS", "find_pattern", "parse_pattern"]
+__all__ = ["KINDS", "find_pattern", "literal_pieces", "matches_in_source", "parse_pattern"]
 
 KINDS: tuple[str, ...] = get_args(PatternKind)
 
@@ -122,59 +124,82 @@ def _prefixes(module: str) -> list[str]:
 
 
 def _match(
-    parsed: ParsedSource, relative: str, kind: PatternKind, node: cst.CSTNode, name: str
-) -> CstMatch:
-    lines = parsed.lines()
+    source: Source, kind: PatternKind, node: cst.CSTNode, name: str
+) -> tuple[int, int, str, str]:
+    lines = source.lines()
     if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
         # The node starts at its first decorator; point at the 'def'/'class' line instead.
-        line = parsed.positions()[node.name].start.line
+        line = source.positions()[node.name].start.line
         text = lines[line - 1] if line - 1 < len(lines) else ""
         column = len(text) - len(text.lstrip())
     else:
-        start = parsed.positions()[node].start
+        start = source.positions()[node].start
         line, column = start.line, start.column
         text = lines[line - 1] if line - 1 < len(lines) else ""
-    return CstMatch(
-        file=relative,
-        line=line,
-        column=column + 1,
-        kind=kind,
-        name=name,
-        code=text[column:].rstrip()[:120],
-    )
+    return line, column + 1, name, text[column:].rstrip()[:120]
+
+
+def matches_in_source(
+    source: Source, *, kind: PatternKind, glob: str, strict: bool = False
+) -> list[list[object]]:
+    """``[line, column, name, code]`` of every match in one file (runs in a parser child).
+
+    A file whose text lacks a literal part of the name cannot match and is not parsed. The
+    kinds ``ast`` can answer identically are answered by ``ast`` (ten times faster than
+    LibCST); ``name`` and ``attribute``, and any file where ``ast`` might differ, use LibCST.
+    ``strict`` (the one file asked about) parses even without the literal parts, so that a
+    syntax error is reported rather than "no match".
+    """
+    if not strict and not all(piece in source.text for piece in literal_pieces(glob)):
+        return []
+    found = fast_matches(source.text, source.lines(), kind, glob)
+    if found is None:
+        collector = _Collector(kind, glob)
+        source.module().visit(collector)
+        found = [_match(source, kind, node, name) for node, name in collector.found]
+    found.sort(key=lambda match: (match[0], match[1]))
+    return [list(match) for match in found]
+
+
+def literal_pieces(glob: str) -> list[str]:
+    """Texts every file with a match must contain: the glob's literal runs, split at dots.
+
+    The parts of a dotted name may be apart in the source (``registry . register``), so each
+    part is tested alone; ``[...]`` classes, ``*`` and ``?`` are wildcards.
+    """
+    plain = re.sub(r"\[[^\]]*\]|[*?\[\]]", "\0", glob)
+    return [piece for run in plain.split("\0") for piece in run.split(".") if piece]
 
 
 def find_pattern(context: BridgeContext, *, pattern: str, path: str, limit: int) -> CstFindResult:
-    """Every node matching ``pattern`` in the Python files under ``path``, in file/line order."""
+    """Every node matching ``pattern`` in the Python files under ``path``, in file/line order.
+
+    Files are parsed in child processes (``scan``); a file that cannot be decoded or parsed, or
+    that crashes the parser, is listed in ``skipped`` and the search goes on. At the call's time
+    limit the files not done yet are skipped as 'timeout' and the rest is returned.
+    """
     kind, glob = parse_pattern(pattern)
-    files = python_files(context.workspace, path)
+    scanned = scan(context, path=path, task=("find", kind, glob), bridge="cst_find_pattern")
     matches: list[CstMatch] = []
     truncated = False
     searched = 0
-    for file in files:
+    for relative, found in scanned.values:
         searched += 1
-        relative = relative_to_workspace(context.workspace, file)
-        parsed = MODULE_CACHE.parse_file(file, display=relative)
-
-        def collect(
-            parsed: ParsedSource = parsed, relative: str = relative
-        ) -> tuple[CstMatch, ...]:
-            collector = _Collector(kind, glob)
-            parsed.module.visit(collector)
-            found = [_match(parsed, relative, kind, node, name) for node, name in collector.found]
-            return tuple(sorted(found, key=lambda match: (match.line, match.column)))
-
-        found = MODULE_CACHE.derived(("find", kind, glob, relative, parsed.digest), collect)
         room = limit - len(matches)
-        if len(found) > room:
-            matches.extend(found[:room])
+        rows = [
+            CstMatch(file=relative, line=line, column=column, kind=kind, name=name, code=code)
+            for line, column, name, code in found[: room + 1]
+        ]
+        if len(rows) > room:
+            matches.extend(rows[:room])
             truncated = True
             break
-        matches.extend(found)
+        matches.extend(rows)
     return CstFindResult(
         pattern=f"{kind}:{glob}",
         match_count=len(matches),
         matches=matches,
         files_searched=searched,
         truncated=truncated,
+        skipped=scanned.skipped,
     )

@@ -41,7 +41,8 @@ class CstRenameArguments(BaseModel):
     path: str
     """The .py file to change, relative to the workspace."""
     old_name: str
-    """The identifier to rename."""
+    """What to rename: 'cell_len' (module-level name or import), 'Text.cell_len' (member of
+    class Text), 'make.total' (local or parameter of function make)."""
     new_name: str
     """Its new spelling."""
     apply: bool = True
@@ -109,10 +110,15 @@ Returns matches in file and line order, each with file, line, column, kind, name
 
 CST_RENAME = Bridge(
     name="cst_rename",
-    docstring="""Rename an identifier (variable, function, class, parameter, import) in one file.
+    docstring="""Rename one thing (variable, function, class, parameter, import) in one file, by scope.
 
-Attribute names after a dot, keyword argument names and strings are left alone; an imported
-name becomes 'from m import Old as New'. Fails if old_name is absent or new_name already used.
+old_name says which thing: 'cell_len' is the module-level name or import and its uses (not a
+method or attribute that happens to share the name); 'Text.cell_len' is the member of class
+Text: its definition, self.cell_len/cls.cell_len in the class and Text.cell_len; 'make.total' is
+the local or parameter of function make (keyword arguments total= of calls to make in the file
+follow). An imported name becomes 'from m import Old as New'. Uses in other files and through
+other objects (text.cell_len) are not changed: check them with find_references. Fails with the
+candidates when the name is ambiguous, and when new_name would clash with a name in use.
 Returns a Patch: the unified diff and the new text. The file is written only when the session
 allows writing and apply is True; patch.applied says whether it was.""",
     arguments=CstRenameArguments,
@@ -125,10 +131,11 @@ CST_ADD_IMPORT = Bridge(
     name="cst_add_import",
     docstring="""Add 'import module' or 'from module import name [as alias]' to one file.
 
-The import goes after the docstring and __future__ imports, merged into an existing
-'from module import ...' line when there is one; if the file already imports it the diff is
-empty. Returns a Patch (diff, new_text, applied); the file is written only when the session
-allows writing and apply is True.""",
+The import goes where ruff's isort rule wants it: in its section of the first import block
+(__future__, standard library, third-party, first-party, relative), in sorted order, joining an
+existing 'from module import ...' line when there is one; if the file already imports it the
+diff is empty. Returns a Patch (diff, new_text, applied); the file is written only when the
+session allows writing and apply is True.""",
     arguments=CstAddImportArguments,
     result=Patch,
     implementation=_add_import,

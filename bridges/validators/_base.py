@@ -48,7 +48,7 @@ class Validator(cst.CSTVisitor):
     Class attributes to set: ``name`` (the bridge name a snippet calls, e.g.
     ``validate_money_fields``), ``domain`` (e.g. 'money'), ``rules`` (every ``Rule`` it may
     report), ``description`` (the docstring the model reads) and ``examples`` (``BridgeExample``\\ s,
-    at least 8 single-turn and 4 multi-turn to be trained on). An instance visits one module;
+    at least 8 single-turn and 4 multi-turn to be trained on), optionally ``triggers``. An instance visits one module;
     ``self.file`` is that module's path relative to the workspace.
     """
 
@@ -57,6 +57,9 @@ class Validator(cst.CSTVisitor):
     rules: ClassVar[tuple[Rule, ...]] = ()
     description: ClassVar[str] = ""
     examples: ClassVar[tuple[BridgeExample, ...]] = ()
+    triggers: ClassVar[tuple[str, ...]] = ()
+    """Words (matched without case) of which a module must contain one for this validator to
+    report anything in it; a module with none is not even parsed. Empty: every module."""
 
     def __init__(self, *, file: str) -> None:
         super().__init__()

@@ -7,14 +7,12 @@ cycles, lookups of unregistered services, and registered services nobody asks fo
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import Any
 
 from bridges._record import BridgeContext
-from bridges.cst._cache import MODULE_CACHE, ParsedSource
-from bridges.cst._workspace import python_files, relative_to_workspace
+from bridges.cst._scan import scan
 from bridges.validators._base import Rule
-from bridges.validators._svcs import DependencyFacts, collect_dependency_facts
-from parsers.contracts import ValidationIssue
+from parsers.contracts import SkippedFile, ValidationIssue
 
 __all__ = ["GRAPH_RULES", "dependency_graph_issues"]
 
@@ -25,49 +23,48 @@ GRAPH_RULES = (
 )
 _RULES = {rule.id: rule for rule in GRAPH_RULES}
 
-_Located = tuple[str, ParsedSource, cst.Call]
+_Located = tuple[str, int]
+"""(file, line) of the call an issue points at."""
 
 
 def _issue(rule_id: str, where: _Located, message: str, suggestion: str) -> ValidationIssue:
     rule = _RULES[rule_id]
-    relative, parsed, node = where
+    relative, line = where
     return ValidationIssue(
         rule=rule.id,
         severity=rule.severity,
         message=message,
         file=relative,
-        line=parsed.line_of(node),
+        line=line,
         suggestion=suggestion,
     )
 
 
-def dependency_graph_issues(context: BridgeContext, *, path: str) -> list[ValidationIssue]:
-    """Every graph issue of the Python files under ``path``, cached on their contents."""
-    sources: list[tuple[str, ParsedSource, DependencyFacts]] = []
-    for file in python_files(context.workspace, path):
-        relative = relative_to_workspace(context.workspace, file)
-        parsed = MODULE_CACHE.parse_file(file, display=relative)
-        facts = MODULE_CACHE.derived(
-            ("svcs-facts", parsed.digest),
-            lambda parsed=parsed: collect_dependency_facts(parsed.module),
-        )
-        sources.append((relative, parsed, facts))
-    key = ("svcs-graph", tuple((relative, parsed.digest) for relative, parsed, _ in sources))
-    return list(MODULE_CACHE.derived(key, lambda: tuple(_analyse(sources))))
+def dependency_graph_issues(
+    context: BridgeContext, *, path: str
+) -> tuple[list[ValidationIssue], list[SkippedFile]]:
+    """Every graph issue of the Python files under ``path`` and the files skipped.
+
+    The facts of each file are gathered in the parser children and cached by content; a file
+    without registrations or lookups is not parsed.
+    """
+    scanned = scan(context, path=path, task=("facts",), bridge="check_dependency_graph")
+    sources = [(relative, facts) for relative, facts in scanned.values if facts is not None]
+    return _analyse(sources), scanned.skipped
 
 
-def _analyse(sources: list[tuple[str, ParsedSource, DependencyFacts]]) -> list[ValidationIssue]:
+def _analyse(sources: list[tuple[str, dict[str, Any]]]) -> list[ValidationIssue]:
     registered: dict[str, list[tuple[str | None, _Located]]] = {}
     factories: dict[str, list[tuple[str, _Located]]] = {}
     gets: list[tuple[str, _Located]] = []
-    for relative, parsed, facts in sources:
-        for service, factory, call in facts.registrations:
-            registered.setdefault(service, []).append((factory, (relative, parsed, call)))
-        for function, uses in facts.factories.items():
+    for relative, facts in sources:
+        for service, factory, line in facts["registrations"]:
+            registered.setdefault(service, []).append((factory, (relative, line)))
+        for function, uses in facts["factories"].items():
             factories.setdefault(function, []).extend(
-                (service, (relative, parsed, call)) for service, call in uses
+                (service, (relative, line)) for service, line in uses
             )
-        gets.extend((service, (relative, parsed, call)) for service, call in facts.gets)
+        gets.extend((service, (relative, line)) for service, line in facts["gets"])
 
     edges: dict[str, list[tuple[str, _Located]]] = {}
     for service, entries in registered.items():

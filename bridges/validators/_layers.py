@@ -70,6 +70,7 @@ class LayersValidator(Validator):
     """Imports of one module checked against the layer rules."""
 
     name = "check_layers"
+    triggers = ("import",)
     domain = "layers"
     rules = LAYER_RULES
 

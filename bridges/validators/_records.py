@@ -76,13 +76,10 @@ def validator_bridge(
     key = f"{validator.__module__}.{validator.__qualname__}"
 
     def implementation(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
-        issues = collect_issues(
-            context,
-            path=arguments.path,
-            make=lambda file: validator(file=file),
-            key=key,
+        issues, skipped = collect_issues(
+            context, path=arguments.path, validator=validator, options={}, key=key
         )
-        return result_of(validator.domain, issues)
+        return result_of(validator.domain, issues, skipped)
 
     return Bridge(
         name=validator.name,
@@ -111,17 +108,19 @@ def _check_layers(context: BridgeContext, arguments: CheckLayersArguments) -> Va
             f"{', '.join(found[:5]) or 'none found'}"
         )
     key = ("check_layers", tuple((layer, tuple(rules[layer])) for layer in layers))
-    issues = collect_issues(
+    issues, skipped = collect_issues(
         context,
         path=arguments.path,
-        make=lambda file: LayersValidator(file=file, layer_rules=rules),
+        validator=LayersValidator,
+        options={"layer_rules": rules},
         key=key,
     )
-    return result_of("layers", issues)
+    return result_of("layers", issues, skipped)
 
 
 def _graph(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
-    return result_of("svcs", dependency_graph_issues(context, path=arguments.path))
+    issues, skipped = dependency_graph_issues(context, path=arguments.path)
+    return result_of("svcs", issues, skipped)
 
 
 _DESCRIPTIONS: dict[type[Validator], str] = {

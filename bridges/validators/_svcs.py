@@ -9,6 +9,7 @@ on a receiver whose name contains 'container' (``container``, ``request_containe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -16,10 +17,12 @@ from bridges.cst._names import dotted_name
 from bridges.validators._base import Rule, Validator
 
 __all__ = [
+    "FACT_TRIGGERS",
     "DependencyFacts",
     "ValidateInjectionSite",
     "ValidateServiceRegistration",
     "collect_dependency_facts",
+    "facts_as_data",
     "is_container_get",
     "registration_of",
 ]
@@ -57,6 +60,7 @@ class ValidateServiceRegistration(Validator):
 
     name = "validate_service_registration"
     domain = "svcs"
+    triggers = ("register_factory", "register_value")
     rules = (
         Rule("SVCS001", "error", "A registration's service is a type, not a string or a call."),
         Rule("SVCS002", "error", "register_factory gets the factory itself, not its result."),
@@ -130,6 +134,7 @@ class ValidateInjectionSite(Validator):
 
     name = "validate_injection_site"
     domain = "svcs"
+    triggers = ("container",)
     rules = (
         Rule("SVCS101", "error", "container.get() is given service types, not strings."),
         Rule("SVCS102", "warning", "No container.get() at module level (runs at import time)."),
@@ -240,3 +245,26 @@ def collect_dependency_facts(module: cst.Module) -> DependencyFacts:
         factories={name: tuple(uses) for name, uses in collector.factories.items()},
         gets=tuple(collector.gets),
     )
+
+
+FACT_TRIGGERS = ("register_factory", "register_value", "container")
+"""A module with none of these words contributes nothing to the service graph."""
+
+
+def facts_as_data(source: Any) -> dict[str, Any]:
+    """``collect_dependency_facts`` with line numbers for nodes, as JSON data (runs in a child).
+
+    ``source`` is a ``bridges.cst._child_main.Source``.
+    """
+    facts = collect_dependency_facts(source.module())
+    return {
+        "registrations": [
+            [service, factory, source.line_of(call)]
+            for service, factory, call in facts.registrations
+        ],
+        "factories": {
+            name: [[service, source.line_of(call)] for service, call in uses]
+            for name, uses in facts.factories.items()
+        },
+        "gets": [[service, source.line_of(call)] for service, call in facts.gets],
+    }

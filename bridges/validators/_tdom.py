@@ -82,6 +82,7 @@ class ValidateComponent(Validator):
     """Components are dataclasses whose ``__call__(self) -> Node`` returns ``html(...)``."""
 
     name = "validate_component"
+    triggers = ("html", "Node", "tdom")
     domain = "tdom"
     rules = (
         Rule("TDOM001", "error", "A component class is decorated with @dataclass."),
@@ -143,6 +144,7 @@ class ValidateEscapeContext(Validator):
     """Template text must be a literal; values go in as placeholders so that html() escapes them."""
 
     name = "validate_escape_context"
+    triggers = ("html", "Markup")
     domain = "tdom"
     rules = (
         Rule("TDOM101", "error", "No f-string as the template of html(): it bypasses escaping."),
@@ -204,6 +206,7 @@ class CheckRenderTree(Validator):
     """Components referenced in templates exist, are components, are closed, do not recurse."""
 
     name = "check_render_tree"
+    triggers = ("html",)
     domain = "tdom"
     rules = (
         Rule("TDOM201", "error", "A <{Name}> in a template names something defined or imported."),

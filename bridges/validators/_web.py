@@ -47,6 +47,7 @@ class ValidateMiddlewareChain(Validator):
     """Every middleware passes the request on exactly once and returns the response."""
 
     name = "validate_middleware_chain"
+    triggers = ("call_next", "middleware")
     domain = "middleware"
     rules = (
         Rule("MW001", "error", "A middleware calls call_next (or the chain stops there)."),
@@ -138,6 +139,7 @@ class ValidateRoutePattern(Validator):
     """Route patterns are well-formed and agree with their handlers."""
 
     name = "validate_route_pattern"
+    triggers = ("get", "post", "put", "patch", "delete", "route")
     domain = "routes"
     rules = (
         Rule("ROUTE001", "error", "A route pattern starts with '/'."),

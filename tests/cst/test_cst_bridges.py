@@ -124,20 +124,42 @@ def test_paths_are_confined_and_checked(workspace: Path) -> None:
 def test_syntax_errors_name_file_and_line(workspace: Path) -> None:
     (workspace / "pkg" / "broken.py").write_text("x = 1\ny = = 2\n")
     with pytest.raises(SourceError, match=r"pkg/broken.py has a syntax error at line 2"):
-        find(workspace, "call:*", path="pkg")
+        find(workspace, "call:*", path="pkg/broken.py")
+    # In a folder the broken file is skipped and the search goes on (issue 10, finding 7).
+    result = find(workspace, "call:*", path="pkg")
+    assert [m.name for m in result.matches] == ["html", "Card", "Product"]
+    assert [(s.file, s.reason) for s in result.skipped] == [("pkg/broken.py", "syntax_error")]
 
 
-def test_rename_changes_bindings_but_not_attributes_keywords_or_strings(workspace: Path) -> None:
-    patch = rename(workspace, path="pkg/card.py", old_name="total", new_name="amount")
+def test_rename_of_a_plain_name_bound_in_several_scopes_lists_the_candidates(
+    workspace: Path,
+) -> None:
+    # The old rename changed the field and the parameters but not self.total or Card(total=...),
+    # which broke the code (issue 10, finding 6). A plain name is now one binding or an error.
+    with pytest.raises(NameArgumentError) as raised:
+        rename(workspace, path="pkg/card.py", old_name="total", new_name="amount")
+    assert "'Card.total', 'Card.render.total', 'make.total'" in str(raised.value)
+
+
+def test_rename_of_a_parameter_renames_its_keywords_and_nothing_else(workspace: Path) -> None:
+    patch = rename(workspace, path="pkg/card.py", old_name="make.total", new_name="amount")
     assert not patch.applied
-    assert "    amount: int = 0" in patch.new_text
-    assert "def render(self, amount: int) -> str:" in patch.new_text
-    # attribute, keyword argument and string stay as they were
-    assert 'html("<b>{total}</b>", total=self.total + amount)' in patch.new_text
-    assert 'label = "total"' in patch.new_text
-    assert "return Card(product=Product(), total=amount)" in patch.new_text
+    assert patch.new_text == SOURCE.replace(
+        "def make(total: int) -> Card:\n    return Card(product=Product(), total=total)",
+        "def make(amount: int) -> Card:\n    return Card(product=Product(), total=amount)",
+    )
     assert patch.diff.startswith("--- a/pkg/card.py\n+++ b/pkg/card.py\n")
     assert (workspace / "pkg" / "card.py").read_text() == SOURCE
+
+
+def test_rename_of_a_field_renames_self_uses_and_constructor_keywords(workspace: Path) -> None:
+    patch = rename(workspace, path="pkg/card.py", old_name="Card.total", new_name="amount")
+    expected = (
+        SOURCE.replace("    total: int = 0", "    amount: int = 0")
+        .replace("total=self.total + total", "total=self.amount + total")
+        .replace("Card(product=Product(), total=total)", "Card(product=Product(), amount=total)")
+    )
+    assert patch.new_text == expected  # the string "total" and html's keyword stay
 
 
 def test_rename_of_an_imported_name_aliases_the_import(workspace: Path) -> None:
@@ -172,7 +194,7 @@ def test_add_import_places_merges_and_skips_existing(workspace: Path) -> None:
     added = [line for line in patch.diff.splitlines() if line.startswith("+")][1:]
     assert added == ["+import json"]
     merged = add_import(workspace, path="pkg/card.py", module="dataclasses", name="field")
-    assert "from dataclasses import field, dataclass" in merged.new_text
+    assert "from dataclasses import dataclass, field" in merged.new_text
     same = add_import(workspace, path="pkg/card.py", module="dataclasses", name="dataclass")
     assert same.diff == "" and same.new_text == SOURCE and not same.applied
 
@@ -199,10 +221,10 @@ def test_cache_parses_each_content_once_and_sees_edits(workspace: Path) -> None:
     file = workspace / "pkg" / "card.py"
     MODULE_CACHE.clear()
     before = MODULE_CACHE.parses
-    find(workspace, "call:*")
-    find(workspace, "class:*")
-    rename(workspace, path="pkg/card.py", old_name="Card", new_name="Tile")
-    assert MODULE_CACHE.parses == before + 1
+    find(workspace, "name:*")
+    find(workspace, "attribute:*")
+    assert MODULE_CACHE.parses == before + 1  # the parser child kept the module
     file.write_text(SOURCE.replace("class Card", "class Tile"))
     assert [m.name for m in find(workspace, "class:*").matches] == ["Tile"]
+    assert "Tile" in [m.name for m in find(workspace, "name:*").matches]
     assert MODULE_CACHE.parses == before + 2
