@@ -28,6 +28,12 @@ _repr.maxstring = 80
 _repr.maxother = 80
 
 _MALFORMED = {"ok": False, "kind": "host_function", "message": "malformed host call"}
+_RECORD_CHARS = 64 * 1024
+"""Characters of argument data kept in one call's record (``RunResult.calls``): a loop sending
+20 MB per call once kept every copy and took the host to 627 MB."""
+_RECORD_DEPTH = 20
+_NAME_CHARS = 80
+"""Longest argument name quoted in an error message (the rest is elided)."""
 
 
 class _Prepared:
@@ -82,8 +88,8 @@ class HostCaller:
             )
             calls.append(
                 {
-                    "name": name,
-                    "arguments": arguments,
+                    "name": _short(name),
+                    "arguments": _recorded(arguments),
                     "ok": False,
                     "duration_s": 0.0,
                     "error": text,
@@ -95,7 +101,7 @@ class HostCaller:
         error: str | None = None
         data: Any = None
         if prepared is None:
-            error = f"there is no host function named {name!r}"
+            error = f"there is no host function named {_short(name)!r}"
         elif prepared.no_arguments and not arguments:
             error, data = _invoke(prepared, {})  # nothing to validate: no fields, none given
         else:
@@ -107,8 +113,8 @@ class HostCaller:
                 error, data = _invoke(prepared, validated.__dict__)
         calls.append(
             {
-                "name": name,
-                "arguments": arguments,
+                "name": name if prepared is not None else _short(name),
+                "arguments": _recorded(arguments),
                 "ok": error is None,
                 "duration_s": time.perf_counter() - started,
                 "error": error,
@@ -137,6 +143,54 @@ def _invoke(prepared: _Prepared, arguments: dict[str, Any]) -> tuple[str | None,
         )
 
 
+def _short(text: str) -> str:
+    if len(text) <= _NAME_CHARS:
+        return text
+    return f"{text[:_NAME_CHARS]}... ({len(text) - _NAME_CHARS} more characters)"
+
+
+def _recorded(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments as kept in the call's record: at most ``_RECORD_CHARS`` characters of
+    string data in all (each item counts at least one), long strings cut and long containers
+    shortened with a note of what was left out; names (dict keys) cut to ``_NAME_CHARS``."""
+    if not arguments:
+        return arguments
+    return _bound(arguments, [_RECORD_CHARS], 0)
+
+
+def _bound(value: Any, budget: list[int], depth: int) -> Any:
+    kind = type(value)
+    if kind is str:
+        size = len(value)
+        if size <= budget[0]:
+            budget[0] -= max(size, 1)
+            return value
+        keep = max(budget[0], 0)
+        budget[0] = 0
+        return f"{value[:keep]}... ({size - keep} more characters)"
+    if kind is list or kind is dict:
+        if depth >= _RECORD_DEPTH:
+            return f"... ({len(value)} items)"
+        if kind is list:
+            items: list[Any] = []
+            for index, item in enumerate(value):
+                if budget[0] <= 0:
+                    items.append(f"... ({len(value) - index} more items)")
+                    break
+                items.append(_bound(item, budget, depth + 1))
+            return items
+        mapping: dict[str, Any] = {}
+        for index, (key, item) in enumerate(value.items()):
+            if budget[0] <= 0:
+                mapping["..."] = f"{len(value) - index} more items"
+                break
+            name = _short(key) if type(key) is str else key
+            mapping[name] = _bound(item, budget, depth + 1)
+        return mapping
+    budget[0] -= 8
+    return value
+
+
 def _type_text(annotation: Any) -> str:
     if isinstance(annotation, type):
         return annotation.__name__
@@ -148,7 +202,7 @@ def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
     parts: list[str] = []
     for item in invalid.errors(include_url=False):
         location = item.get("loc", ())
-        field = str(location[0]) if location else "?"
+        field = _short(str(location[0])) if location else "?"
         kind = item.get("type")
         expected = _type_text(fields[field].annotation) if field in fields else "?"
         if kind == "missing":
@@ -161,7 +215,7 @@ def _argument_error(function: HostFunction, invalid: ValidationError) -> str:
                 f"{', '.join(fields) or 'none'})"
             )
         else:
-            path = field + "".join(f"[{part!r}]" for part in location[1:])
+            path = field + "".join(f"[{_repr.repr(part)}]" for part in location[1:])
             given = item.get("input")
             parts.append(
                 f"argument '{path}' expects {expected} ({item.get('msg')}); got "

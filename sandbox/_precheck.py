@@ -37,6 +37,8 @@ IssueCode = Literal[
 """``type`` is used by the optional full type check (``bridges.typecheck_snippet``)."""
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_NEAREST_CHARS = 200
+"""Longest name that gets a "did you mean" hint (matching costs the product of the lengths)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,19 @@ class Prechecker:
                 PrecheckIssue(line=1, message=f"cannot parse the snippet: {error}", code="syntax")
             ]
         walker = _Walker(self._signatures, set(known_names))
-        walker.visit(tree)
-        walker.report_unknown_calls()
+        try:
+            walker.visit(tree)
+            walker.report_unknown_calls()
+        except (RecursionError, MemoryError) as error:  # 400 chained attributes, and the like
+            return [
+                PrecheckIssue(
+                    line=1,
+                    message=f"the snippet is nested too deeply to check ({type(error).__name__}); "
+                    "split long expressions and attribute chains into several statements "
+                    "with intermediate variables",
+                    code="syntax",
+                )
+            ]
         return sorted(set(walker.issues), key=lambda issue: (issue.line, issue.message))
 
 
@@ -111,6 +124,8 @@ def _cached_checker(host_functions: tuple[Any, ...]) -> Prechecker:
 
 
 def _nearest(word: str, candidates: Iterable[str]) -> str | None:
+    if len(word) > _NEAREST_CHARS:  # difflib is quadratic: no hint for a name nobody types
+        return None
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -44,6 +44,9 @@ _BOOT = (
     "from _worker._main import main;main(int(sys.argv[2]),int(sys.argv[3]))"
 )
 _START_TIMEOUT_S = 30.0
+_LATE_GRACE_S = 1.0
+"""After the whole run's time is up, how long the worker has to report its failure before it is
+killed (it only has to unwind: the failure is sticky)."""
 _READ_BYTES = 1 << 16
 """Bytes asked for per ``read``. Not more: CPython allocates the whole buffer for every call,
 and from 128 KiB on glibc serves that with ``mmap``, which costs ~20 us per read (it once made
@@ -51,7 +54,15 @@ up a third of a host call's time)."""
 
 
 class WorkerTimeout(Exception):
-    """The worker did not answer before the deadline (it has been killed)."""
+    """The worker did not answer before the deadline (it has been killed).
+
+    ``whole_run`` is true when the deadline that passed was the whole run's (host calls
+    included), not the snippet's own wall time.
+    """
+
+    def __init__(self, *, whole_run: bool = False) -> None:
+        super().__init__("whole run" if whole_run else "snippet")
+        self.whole_run = whole_run
 
 
 class WorkerDied(Exception):
@@ -198,17 +209,24 @@ class WorkerProcess:
         timeout_s: float,
         on_call: Callable[[dict[str, Any], list[Any]], dict[str, Any]],
         calls: list[Any],
+        run_timeout_s: float | None = None,
+        late: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Send one request and serve the worker's host calls until it answers ``done``.
 
         Each call is answered by ``on_call(message, calls)`` on this thread. Time spent there
         (the host function) does not count against ``timeout_s``: the watchdog skips a paused
-        worker, and the deadline moves by the pause. Raises ``WorkerTimeout`` or ``WorkerDied``
-        after killing the worker.
+        worker, and the deadline moves by the pause, but never past ``run_timeout_s`` from the
+        start (the whole run, host calls included). A call that starts or ends after that is
+        answered with ``late`` instead (the worker fails the run with it). Raises
+        ``WorkerTimeout`` or ``WorkerDied`` after killing the worker.
         """
         if self.ready is None:
             self.wait_ready()
-        WATCHDOG.arm(self, time.monotonic() + timeout_s)
+        started = time.monotonic()
+        run_deadline = started + run_timeout_s if run_timeout_s is not None else float("inf")
+        WATCHDOG.arm(self, min(started + timeout_s, run_deadline))
+        over = False  # the whole run's time is up (a late answer was sent)
         try:
             try:
                 self._send(message)
@@ -221,16 +239,26 @@ class WorkerProcess:
                 self.paused = True  # before the clock is read: see Watchdog
                 paused_at = time.monotonic()
                 try:
-                    answer = on_call(reply, calls)
+                    if paused_at < run_deadline or late is None:
+                        answer = on_call(reply, calls)
+                    else:
+                        answer = late
                 finally:
-                    self.deadline += time.monotonic() - paused_at
+                    resumed = time.monotonic()
+                    self.deadline = min(self.deadline + (resumed - paused_at), run_deadline)
                     self.paused = False
+                if resumed >= run_deadline and late is not None:
+                    answer = late  # the call ran (it is recorded), but the run is over
+                    over = True
+                    self.deadline = resumed + _LATE_GRACE_S  # time to report, not to compute
                 self._send(answer)
+        except WorkerTimeout:
+            raise WorkerTimeout(whole_run=over or self.deadline >= run_deadline) from None
         finally:
             fired = WATCHDOG.disarm(self)
         if fired:  # the answer raced the deadline: the worker is dead either way
             self.kill()
-            raise WorkerTimeout
+            raise WorkerTimeout(whole_run=over or self.deadline >= run_deadline)
         return reply
 
     def _send(self, message: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ ErrorKind = Literal[
     "policy",
     "runtime",
     "timeout",
+    "run_timeout",
     "memory",
     "output_limit",
     "call_limit",
@@ -24,7 +25,8 @@ ErrorKind = Literal[
     "crash",
 ]
 """Why a run failed. ``syntax``/``policy`` are found before anything runs; ``runtime`` is an
-exception the snippet raised; ``host_function`` a failed host call; the rest are limits or a
+exception the snippet raised; ``host_function`` a failed host call; the rest are limits (``timeout``
+is the snippet's own wall time, ``run_timeout`` the whole run's, host calls included) or a
 worker that died."""
 
 ERROR_KINDS: tuple[str, ...] = ErrorKind.__args__  # type: ignore[attr-defined]

@@ -60,6 +60,10 @@ class Sandbox:
         self._functions = functions
         self._limits = limits if limits is not None else Limits()
         self._caller = HostCaller(functions, self._limits.host_calls)
+        self._late_message = (
+            f"the run took longer than {self._limits.run_timeout_s:g} s in all, host function "
+            "calls included, and was stopped; make fewer or cheaper host calls per snippet"
+        )
         init = {
             "op": "init",
             "limits": self._limits.model_dump(),
@@ -181,9 +185,13 @@ class Sandbox:
                 timeout_s=limits.timeout_s,
                 on_call=self._caller.answer,
                 calls=calls,
+                run_timeout_s=limits.run_timeout_s,
+                late={"ok": False, "kind": "run_timeout", "message": self._late_message},
             )
-        except WorkerTimeout:
+        except WorkerTimeout as timeout:
             lost = "; the session's variables were lost" if session else ""
+            if timeout.whole_run:
+                return _failed("run_timeout", self._late_message + lost, started, calls)
             return _failed(
                 "timeout",
                 f"the snippet ran longer than {limits.timeout_s:g} s and was stopped{lost}; do "
@@ -301,8 +309,12 @@ class Session:
             if worker is None or worker.dead:
                 return
             try:
-                worker.request({"op": "reset"}, timeout_s=5.0, on_call=_no_calls, calls=[])
+                reply = worker.request({"op": "reset"}, timeout_s=5.0, on_call=_no_calls, calls=[])
             except (WorkerTimeout, WorkerDied):
+                self._worker = None
+                return
+            if reply.get("retire"):  # what the session left behind could not be cleaned up
+                self._sandbox._pool.discard(worker)
                 self._worker = None
 
     def close(self) -> None:
@@ -323,7 +335,7 @@ class Session:
         except (WorkerTimeout, WorkerDied):
             self._sandbox._pool.discard(worker)
             return
-        if reply.get("op") == "done" and reply.get("ok"):
+        if reply.get("op") == "done" and reply.get("ok") and not reply.get("retire"):
             self._sandbox._pool.release(worker)
         else:
             self._sandbox._pool.discard(worker)

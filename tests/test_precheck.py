@@ -137,8 +137,50 @@ def test_syntax_error_is_one_issue_with_its_line() -> None:
 
 
 def test_pathological_input_does_not_raise() -> None:
-    found = precheck("1+" * 200_000 + "1", HOST)
-    assert all(isinstance(issue, PrecheckIssue) for issue in found)
+    assert precheck("1+" * 200_000 + "1", HOST) == [
+        PrecheckIssue(
+            line=1,
+            message="cannot parse the snippet: maximum recursion depth exceeded during ast "
+            "construction",
+            code="syntax",
+        )
+    ]
+
+
+_TOO_DEEP = PrecheckIssue(
+    line=1,
+    message="the snippet is nested too deeply to check (RecursionError); split long "
+    "expressions and attribute chains into several statements with intermediate variables",
+    code="syntax",
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "r = typecheck()" + ".errors" * 400,
+        "read_file(path='a')" + ".x" * 400,
+        "typecheck()" + ".errors[0]" * 300,
+    ],
+    ids=["typed-attribute-chain", "untyped-attribute-chain", "index-chain"],
+)
+def test_a_chain_too_deep_to_walk_is_an_issue_not_an_exception(source: str) -> None:
+    assert precheck(source, HOST) == [_TOO_DEEP]
+
+
+def test_a_huge_misspelt_name_gets_no_suggestion() -> None:
+    name = "path" + "x" * 300
+    assert [(i.code, i.message) for i in precheck(f"read_file({name}='a')", HOST)] == [
+        (
+            "unknown_argument",
+            f"line 1: read_file() has no argument '{name}'; it takes: path, start_line",
+        ),
+        (
+            "missing_argument",
+            "line 1: read_file() needs the argument 'path'; write read_file(path=..., "
+            "start_line=...)",
+        ),
+    ]
 
 
 def test_a_checker_is_reusable_and_host_functions_may_be_plain_callables() -> None:

@@ -18,6 +18,7 @@ import builtins
 import importlib
 import operator
 import string
+import sys
 import types
 
 from ._policy import DENIED_ATTRIBUTES, nearest
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILTINS",
+    "MEMORY_MESSAGE",
     "STATE",
     "HostFunctionError",
     "LimitAbort",
@@ -37,7 +39,13 @@ __all__ = [
     "RunState",
     "guarded_getattr",
     "make_globals_template",
+    "memory_guard",
 ]
+
+MEMORY_MESSAGE = (
+    "the snippet ran out of memory (the limit is the sandbox's memory_mb); work on smaller "
+    "pieces of data"
+)
 
 
 class HostFunctionError(Exception):
@@ -54,9 +62,16 @@ class LimitAbort(BaseException):
 
 
 class RunState:
-    """Mutable state of the run in progress (one run at a time per worker)."""
+    """Mutable state of the run in progress (one run at a time per worker).
 
-    __slots__ = ("abort", "output", "output_limit", "output_size", "snippet_classes")
+    ``active`` is true only between ``begin`` and ``end``: ``print``, ``printed`` and the host
+    function proxies refuse to work outside a run, so that snippet code which somehow runs
+    between runs (a finalizer collected late) can neither write to, read from, nor call out on
+    behalf of anyone. The worker collects a stateless run's garbage before ``end`` so that its
+    finalizers run (and print, and call) inside the run that created them.
+    """
+
+    __slots__ = ("abort", "active", "output", "output_limit", "output_size", "snippet_classes")
 
     def __init__(self) -> None:
         self.output: list[str] = []
@@ -64,17 +79,31 @@ class RunState:
         self.output_limit = 64 * 1024
         self.abort: LimitAbort | None = None
         self.snippet_classes: set[type] = set()
+        self.active = False
 
     def begin(self, *, output_limit: int) -> None:
         self.output = []
         self.output_size = 0
         self.output_limit = output_limit
         self.abort = None
+        self.active = True
+
+    def end(self) -> None:
+        """Close the run: drop its output and its abort (whose traceback holds its frames)."""
+        self.active = False
+        self.output = []
+        self.output_size = 0
+        self.abort = None
 
     def fail(self, kind: str, message: str) -> LimitAbort:
         if self.abort is None:
             self.abort = LimitAbort(kind, message)
         return self.abort
+
+    def check_active(self, what: str) -> None:
+        """Refuse ``what`` outside a run (see the class docstring)."""
+        if not self.active:
+            raise RuntimeError(f"{what} is not available outside the run that created it")
 
 
 STATE = RunState()
@@ -259,6 +288,8 @@ class Printer:
         end = "\n" if end is None else end
         text = sep.join([str(item) for item in objects]) + end
         state = STATE
+        if not state.active:
+            state.check_active("print()")
         if state.abort is not None:
             raise state.abort
         state.output_size += len(text.encode("utf-8", "surrogatepass"))
@@ -271,14 +302,45 @@ class Printer:
         state.output.append(text)
 
     def __call__(self) -> str:
+        STATE.check_active("printed")
         return "".join(STATE.output)
 
 
+def memory_guard() -> None:
+    """The first statement of every ``except`` and ``finally`` body (the policy inserts it).
+
+    After a ``MemoryError`` the worker's heap is no longer trustworthy, so a snippet may not
+    recover from one: catching it (``except MemoryError``, ``except Exception``) or swallowing
+    it (``finally: return``) fails the run with kind ``memory`` instead, and the worker is
+    retired. The abort is sticky: whatever the snippet does next, the run has failed.
+    """
+    if isinstance(sys.exc_info()[1], MemoryError):
+        raise STATE.fail("memory", MEMORY_MESSAGE)
+
+
 def snippet_class(name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
-    """The metaclass RestrictedPython gives every ``class`` statement; records snippet classes."""
+    """The metaclass of every ``class`` statement (RestrictedPython passes it as
+    ``metaclass=__metaclass__``; the fast path's ``__build_class__`` does the same): checks the
+    bases and records the class as the snippet's own.
+
+    Without it, ``class X(value):`` calls ``type(value)(name, bases, namespace)``: any type
+    a snippet holds an instance of would be called with arguments it never expected.
+    """
+    for base in bases:
+        if not isinstance(base, type):
+            raise TypeError(
+                f"class {name}: an instance of {type(base).__name__} cannot be a base class; "
+                "derive from a class defined in the snippet (or from nothing)"
+            )
     cls = type(name, bases, namespace)
     STATE.snippet_classes.add(cls)
     return cls
+
+
+def _build_class(function: Any, name: str, /, *bases: Any, **keywords: Any) -> Any:
+    """``__build_class__`` for natively compiled snippets: the same metaclass as the full path."""
+    keywords.setdefault("metaclass", snippet_class)
+    return builtins.__build_class__(function, name, *bases, **keywords)
 
 
 # -- builtins ------------------------------------------------------------------------------
@@ -350,6 +412,7 @@ BUILTINS.update(
         "__import__": _import,
         "HostFunctionError": HostFunctionError,
         "print": Printer()._call_print,
+        "__build_class__": _build_class,
     }
 )
 
@@ -365,6 +428,7 @@ _GLOBALS_TEMPLATE: dict[str, Any] = {
     "_apply_": guarded_apply,
     "_aug_item_": augment_item,
     "_aug_attr_": augment_attribute,
+    "_memory_guard_": memory_guard,
 }
 
 

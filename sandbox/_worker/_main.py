@@ -8,6 +8,7 @@ One run at a time; the host kills the process when a run exceeds its wall time.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import resource
@@ -16,6 +17,7 @@ import time
 
 from ._guards import (
     BUILTINS,
+    MEMORY_MESSAGE,
     STATE,
     HostFunctionError,
     LimitAbort,
@@ -38,6 +40,9 @@ __all__ = ["main"]
 _COMPILE_RECURSION = 4000
 _CACHE_SIZE = 256
 _MESSAGE_CHARS = 2000
+_COLLECT_ROUNDS = 8
+"""Garbage collections after a stateless run before the worker gives up on it (a finalizer
+that keeps making new garbage with finalizers): the worker is then retired, not reused."""
 
 
 class _NotData(Exception):
@@ -125,8 +130,12 @@ class HostProxy:
             raise TypeError(
                 f"{name}() takes keyword arguments only: call it as {name}(argument=value, ...)"
             )
-        if STATE.abort is not None:
-            raise STATE.abort
+        state = STATE
+        if not state.active:
+            state.check_active(f"{name}()")
+        if state.abort is not None:
+            raise state.abort
+        worker = self._worker
         if kwargs:
             arguments = {}
             for key, value in kwargs.items():
@@ -134,13 +143,20 @@ class HostProxy:
                     arguments[key] = _to_data(value)
                 except _NotData:
                     raise TypeError(
-                        f"{name}(): argument '{key}' must be plain data (str, int, float, bool, "
-                        f"None, list, dict, or a host function result); got {type(value).__name__}"
+                        f"{name}(): argument '{_bounded(key, 80)}' must be plain data (str, "
+                        "int, float, bool, None, list, dict, or a host function result); got "
+                        f"{type(value).__name__}"
                     ) from None
-            call = make_frame(self._prefix + encode_body(arguments) + b"}")
+            body = encode_body(arguments)
+            if len(body) > worker.argument_bytes:
+                raise HostFunctionError(
+                    f"{name}(): the arguments are {len(body)} bytes of data; the limit is "
+                    f"{worker.argument_bytes}: pass smaller values (a path instead of the "
+                    "content, a few items instead of all)"
+                )
+            call = make_frame(self._prefix + body + b"}")
         else:
             call = self._no_arguments
-        worker = self._worker
         # From here until the answer is read, nothing may interrupt: a RecursionError between
         # the write and the read would leave the answer in the pipe for the next request.
         limit = sys.getrecursionlimit()
@@ -158,8 +174,9 @@ class HostProxy:
         if reply.get("ok"):
             return _from_data(reply.get("result"), self._shape)
         message = str(reply.get("message", "the host function failed"))
-        if reply.get("kind") == "call_limit":
-            raise STATE.fail("call_limit", message)
+        kind = reply.get("kind")
+        if kind == "call_limit" or kind == "run_timeout":
+            raise STATE.fail(kind, message)
         raise HostFunctionError(message)
 
     def __repr__(self) -> str:
@@ -178,6 +195,7 @@ class Worker:
         self.nesting_depth = int(limits["nesting_depth"])
         self.recursion_depth = int(limits["recursion_depth"])
         self.value_chars = int(limits["value_chars"])
+        self.argument_bytes = int(limits.get("argument_bytes", 1024 * 1024))
         self.skip_policy = bool(init.get("unsafe_skip_policy"))
         self.proxies = {
             item["name"]: HostProxy(item["name"], item.get("shape"), self)
@@ -223,9 +241,7 @@ class Worker:
                         "stdout": "",
                     }
             elif op == "reset":
-                self.session = None
-                STATE.snippet_classes = set()
-                reply = {"op": "done", "ok": True}
+                reply = self.reset()
             else:
                 reply = {"op": "done", "ok": False, "error": _error("crash", f"unknown op {op}")}
             if self.retire:
@@ -271,6 +287,10 @@ class Worker:
             return False
         from . import _restricted  # noqa: F401 - imported for its side effect: loaded modules
 
+        # Everything alive now is the worker's own: move it out of the collector's sight so that
+        # the collection after every stateless run only walks what that run created.
+        gc.collect()
+        gc.freeze()
         return True
 
     def _compile(self, source: str) -> Any:
@@ -282,6 +302,8 @@ class Worker:
             source, max_depth=self.nesting_depth, skip_policy=self.skip_policy
         )
         if not isinstance(compiled, dict):
+            code, tail = compiled
+            compiled = (code, tail, _has_handlers(code) or _has_handlers(tail))
             if len(self.cache) >= _CACHE_SIZE:
                 self.cache.clear()
             self.cache[source] = compiled
@@ -297,41 +319,77 @@ class Worker:
                 namespace = self.session = dict(self.template)
         else:
             namespace = dict(self.template)
-            STATE.snippet_classes = set()
         STATE.begin(output_limit=self.output_bytes)
         self._arm_cpu_limit()
         depth = self._depth or _stack_depth()
         self._depth = depth
         error: dict[str, Any] | None = None
         sys.setrecursionlimit(depth + self.recursion_depth + 25)
-        code, tail = compiled
-        value = None
+        code, tail, handlers = compiled
+        value = data = None
         try:
-            exec(code, namespace)
-            if tail is not None:
-                value = eval(tail, namespace)
-        except LimitAbort:
-            pass
-        except MemoryError:
-            self.retire = True
-            error = _error(
-                "memory",
-                "the snippet ran out of memory (the limit is the sandbox's memory_mb); work "
-                "on smaller pieces of data",
-            )
-        except BaseException as raised:
-            error = self._runtime_error(raised, source)
+            try:
+                exec(code, namespace)
+                if tail is not None:
+                    value = eval(tail, namespace)
+            except LimitAbort:
+                pass
+            except MemoryError:
+                STATE.fail("memory", MEMORY_MESSAGE)
+            except BaseException as raised:
+                error = self._runtime_error(raised, source)
+            if tail is None:
+                value = namespace.pop(VALUE_NAME, None)
+            if error is None and STATE.abort is None:
+                data = self._value(value)
+            value = None
+            if not session:  # its finalizers run now, inside this run, or never
+                namespace = None
+                self._collect(full=handlers)
         finally:
             sys.setrecursionlimit(_COMPILE_RECURSION)
         abort = STATE.abort
         if abort is not None:
             error = _error(abort.kind, abort.message)
+            if abort.kind == "memory":
+                self.retire = True  # its heap is no longer trustworthy
         stdout = "".join(STATE.output)
-        if tail is None:
-            value = namespace.pop(VALUE_NAME, None)
+        STATE.end()
         if error is not None:
             return {"op": "done", "ok": False, "error": error, "stdout": stdout}
-        return {"op": "done", "ok": True, "value": self._value(value), "stdout": stdout}
+        return {"op": "done", "ok": True, "value": data, "stdout": stdout}
+
+    def reset(self) -> dict[str, Any]:
+        """Forget the session; run what it left behind now, with ``print`` and host calls dead."""
+        self.session = None
+        sys.setrecursionlimit((self._depth or _stack_depth()) + self.recursion_depth + 25)
+        try:
+            self._collect()
+        finally:
+            sys.setrecursionlimit(_COMPILE_RECURSION)
+        abort = STATE.abort
+        if abort is not None and abort.kind == "memory":
+            self.retire = True
+        STATE.end()
+        return {"op": "done", "ok": True}
+
+    def _collect(self, *, full: bool = True) -> None:
+        """Collect every cycle a dropped namespace left, so that the finalizers of what a run
+        created (a generator's ``finally:``) run now, never during a later run. The namespace
+        is not cleared first: a finalizer still needs its globals (``print``, the guards).
+
+        Only code with exception handlers (``try``, ``with``) can run when a generator is
+        collected, so a run without any (``full=False``) skips the collection: a full one costs
+        ~20 us, a third of a warm ``1+1``. A run whose garbage keeps making new garbage retires
+        the worker instead.
+        """
+        STATE.snippet_classes = set()
+        if not full:
+            return
+        for _ in range(_COLLECT_ROUNDS):
+            if not gc.collect():
+                return
+        self.retire = True
 
     def _value(self, value: Any) -> Any:
         kind = type(value)
@@ -404,6 +462,25 @@ def _error(
     return {"kind": kind, "message": message, "line": line, "traceback": traceback}
 
 
+def _has_handlers(code: Any) -> bool:
+    """Whether ``code`` or a code object nested in it has an exception handler (``try``,
+    ``with``): the only way snippet code runs when a suspended generator is collected."""
+    if code is None:
+        return False
+    if code.co_exceptiontable:
+        return True
+    return any(hasattr(item, "co_code") and _has_handlers(item) for item in code.co_consts)
+
+
+def _unraisable(info: Any) -> None:
+    """Errors nobody can catch (in a finalizer run by the collector): a memory failure there
+    still fails the run and retires the worker; anything else is dropped silently."""
+    if isinstance(info.exc_value, MemoryError) or (
+        isinstance(info.exc_value, LimitAbort) and info.exc_value.kind == "memory"
+    ):
+        STATE.fail("memory", MEMORY_MESSAGE)
+
+
 def _stack_depth() -> int:
     depth = 0
     frame: Any = sys._getframe()
@@ -415,6 +492,7 @@ def _stack_depth() -> int:
 
 def main(read_fd: int, write_fd: int) -> None:
     """Entry point: read ``init``, lock down, announce ``ready``, serve until the pipe closes."""
+    sys.unraisablehook = _unraisable
     init = read_message(read_fd)
     worker = Worker(init, read_fd, write_fd)
     info = lock_down(

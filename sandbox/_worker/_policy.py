@@ -34,12 +34,15 @@ __all__ = [
     "DENIED_NAMES",
     "FILENAME",
     "INSPECT_ATTRIBUTES",
+    "NEAREST_CHARS",
     "VALUE_NAME",
     "compile_snippet",
     "nearest",
 ]
 
 FILENAME = "<snippet>"
+NEAREST_CHARS = 200
+"""Longest name that gets a "did you mean" hint (see ``nearest``)."""
 VALUE_NAME = "_value_"
 ALLOWED_MODULES = ("json", "math", "re")
 _NO_INTROSPECTION = "introspection is not available in the sandbox; work with the values directly"
@@ -125,7 +128,7 @@ def _error(kind: str, message: str, line: int | None) -> dict[str, Any]:
 # the check is unsure about, takes the full RestrictedPython path, which decides with precise
 # errors. The result for accepted code is the same either way; the fast path only saves time.
 
-_SLOW_WORDS = ("except", "match", "nonlocal", "metaclass", "async", "await", "printed")
+_SLOW_WORDS = ("except", "finally", "match", "nonlocal", "metaclass", "async", "await", "printed")
 """Source containing any of these goes to the full path (imports, bare ``except:`` and
 ``except*``, ``match``, ...); a substring test is ~10x cheaper than a regex and a false alarm
 only costs time."""
@@ -141,6 +144,11 @@ _SLOW_OPCODES = frozenset(
         "MATCH_SEQUENCE",
         "MATCH_KEYS",
         "SETUP_ANNOTATIONS",
+        # Item writes: the full path puts them behind the ``_write_`` guard (dicts, lists and
+        # snippet classes only); natively they would reach any ``__setitem__``.
+        "STORE_SUBSCR",
+        "DELETE_SUBSCR",
+        "STORE_SLICE",
     )
     if name in opcode.opmap
 )
@@ -154,7 +162,33 @@ _ALLOWED_IMPORT_LINE = re.compile(
 (another module, a relative import, a continuation, a string) sends the snippet to the full
 path, which refuses what must be refused with a ``policy`` error."""
 _GENERATED_NAMES = frozenset({"__name__", "__module__", "__qualname__", VALUE_NAME})
-_RUNTIME_GUARDED = frozenset({"format", "obj", "printed"})
+_CLASS_PROLOGUE = (
+    (opcode.opmap["LOAD_NAME"], "__name__"),
+    (opcode.opmap["STORE_NAME"], "__module__"),
+    (opcode.opmap["STORE_NAME"], "__qualname__"),
+)
+"""The only uses of the generated names a class body may make (its first instructions); any
+other use came from the source (``f.__name__``, spelt with full-width letters if need be)."""
+_NAME_OPS = frozenset(opcode.hasname)
+_NAME_SHIFTS = {opcode.opmap["LOAD_GLOBAL"]: 1}
+"""Opcodes whose argument carries flags below the name index (3.11: ``LOAD_GLOBAL``; 3.12
+adds ``LOAD_ATTR`` and ``LOAD_SUPER_ATTR``)."""
+if "LOAD_METHOD" not in opcode.opmap:  # Python 3.12+
+    _NAME_SHIFTS[opcode.opmap["LOAD_ATTR"]] = 1
+if "LOAD_SUPER_ATTR" in opcode.opmap:
+    _NAME_SHIFTS[opcode.opmap["LOAD_SUPER_ATTR"]] = 2
+_RUNTIME_GUARDED = frozenset(
+    {
+        "format", "obj", "printed",
+        # ``string.Formatter``'s own methods: the guard refuses every attribute of a formatter
+        # (one of its opaque types); natively the check would be skipped.
+        "vformat", "parse", "get_field", "get_value", "check_unused_args", "format_field",
+        "convert_field",
+    }
+)  # fmt: skip
+_OPAQUE_PREFIXES = ("co_", "f_", "tb_", "gi_", "cr_", "ag_")
+"""Attributes of code objects, frames, tracebacks, generators and coroutines: the guard refuses
+them (some by name, all by the object's type); the fast path defers every one to it."""
 _ASYNC_FLAGS = 0x0080 | 0x0100 | 0x0200  # CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
 _plain_names: set[str] = set()
 
@@ -165,6 +199,8 @@ def _name_is_plain(name: str) -> bool:
     if name[:1] == "_" and name not in _GENERATED_NAMES:
         return False
     if name in DENIED_NAMES or name in DENIED_ATTRIBUTES or name in _RUNTIME_GUARDED:
+        return False
+    if name.startswith(_OPAQUE_PREFIXES):
         return False
     if len(_plain_names) < 10_000:
         _plain_names.add(name)
@@ -180,10 +216,38 @@ def _code_is_plain(code: Any, max_depth: int, depth: int) -> bool:
         for name in names:
             if name[:1] != "." and not _name_is_plain(name):
                 return False
+    if not _GENERATED_NAMES.isdisjoint(code.co_names) and not _generated_uses_only(code):
+        return False
+    if not _GENERATED_NAMES.isdisjoint(code.co_varnames + code.co_cellvars + code.co_freevars):
+        return False
     for constant in code.co_consts:
         if hasattr(constant, "co_code") and not _code_is_plain(constant, max_depth, depth + 1):
             return False
     return True
+
+
+def _generated_uses_only(code: Any) -> bool:
+    """Whether the generated names in ``code`` are used only as the compiler uses them: a
+    class body's prologue, and the last value stored in ``VALUE_NAME`` at module level."""
+    names = code.co_names
+    raw = code.co_code
+    store_name = _CLASS_PROLOGUE[1][0]
+    uses: list[tuple[int, str]] = []
+    extended = 0
+    for index in range(0, len(raw), 2):
+        op = raw[index]
+        argument = raw[index + 1] | extended
+        if op == opcode.EXTENDED_ARG:
+            extended = argument << 8
+            continue
+        extended = 0
+        if op in _NAME_OPS:
+            name = names[argument >> _NAME_SHIFTS.get(op, 0)]
+            if name in _GENERATED_NAMES:
+                if name == VALUE_NAME and op == store_name and code.co_name == "<module>":
+                    continue
+                uses.append((op, name))
+    return not uses or tuple(uses) == _CLASS_PROLOGUE
 
 
 _STATEMENT_START = re.compile(
@@ -309,7 +373,13 @@ def _syntax_error(error: SyntaxError) -> dict[str, Any]:
 
 
 def nearest(name: str, candidates: list[str]) -> str | None:
-    """The closest candidate to ``name`` (for "did you mean" hints), if any is close."""
+    """The closest candidate to ``name`` (for "did you mean" hints), if any is close.
+
+    No hint for a name longer than ``NEAREST_CHARS``: difflib's cost is the product of the
+    lengths, and a 20 MB keyword argument once cost the host 43 s of CPU.
+    """
+    if len(name) > NEAREST_CHARS:
+        return None
     import difflib
 
     matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)

@@ -167,10 +167,37 @@ class SnippetPolicy(RestrictingNodeTransformer):
         ast.fix_missing_locations(statement)
         return statement
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
+        rebuilt = super().visit_ClassDef(node)
+        assert isinstance(rebuilt, ast.ClassDef)
+        # RestrictedPython builds the new class node from parsed text, at line 1: put it (and
+        # its ``metaclass=`` keyword) where the class is, so errors name the right line.
+        ast.copy_location(rebuilt, node)
+        for keyword in rebuilt.keywords:
+            for child in ast.walk(keyword):
+                ast.copy_location(child, node)
+        return rebuilt
+
+    def visit_Try(self, node: ast.Try) -> Any:
+        node = self.node_contents_visit(node)
+        for handler in node.handlers:
+            handler.body.insert(0, _memory_guard(handler.body[0]))
+        if node.finalbody:
+            node.finalbody.insert(0, _memory_guard(node.finalbody[0]))
+        return node
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Any:
         if node.type is None:
             node.type = ast.copy_location(ast.Name("Exception", ast.Load()), node)
         return super().visit_ExceptHandler(node)
+
+
+def _memory_guard(where: ast.stmt) -> ast.stmt:
+    """``_memory_guard_()`` placed at ``where``: see ``_guards.memory_guard``."""
+    call = ast.Expr(ast.Call(func=ast.Name("_memory_guard_", ast.Load()), args=[], keywords=[]))
+    ast.copy_location(call, where)
+    ast.fix_missing_locations(call)
+    return call
 
 
 _AUG_OPERATORS: dict[type[ast.operator], str] = {

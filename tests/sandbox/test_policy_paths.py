@@ -52,7 +52,7 @@ def test_fast_and_full_paths_agree(source: str) -> None:
         "1 + 1",
         "x = [i * i for i in range(10)]\nsum(x)",
         "def f(a, b=2):\n    return a + b\nf(1)",
-        "d = {'a': 1}\nd['b'] = 2\nd",
+        "d = {'a': 1}\nd.update(b=2)\nd",
         "for i in range(3):\n    print(i)",
         "x = 1",
         "print(\n    1,\n    2,\n)",
@@ -86,6 +86,7 @@ def test_plain_snippets_take_the_fast_path(source: str) -> None:
         "g().gi_frame",
         "x: int = 1",
         "match x:\n    case [a]:\n        pass",
+        "d = {'a': 1}\nd['b'] = 2\nd",  # item writes need the _write_ guard (issue 12)
     ],
 )
 def test_anything_unusual_takes_the_full_path(source: str) -> None:

@@ -22,16 +22,19 @@ def _still_works(sb: Sandbox) -> None:
         "x = 0\nwhile True:\n    x += 1",
         "import math\nwhile True:\n    math.sqrt(2.0)",
         "def spin():\n    while True:\n        yield 1\nfor _ in spin():\n    pass",
-        "[i for i in range(10 ** 12)]",
+        "[i for i in range(10 ** 12) if i < 0]",
     ],
     ids=["pass-loop", "counter", "busy-sleep", "generator", "comprehension"],
 )
 def test_timeout(sb: Sandbox, source: str) -> None:
     result = sb.run(source)
-    assert result.error is not None and result.error.kind in {"timeout", "memory"}
-    if result.error.kind == "timeout":
-        assert sb.limits.timeout_s <= result.duration_s <= sb.limits.timeout_s + 1.0
-        assert "longer than 1 s" in result.error.message
+    assert result.error is not None
+    assert (result.error.kind, result.error.message) == (
+        "timeout",
+        "the snippet ran longer than 1 s and was stopped; do less work per snippet (smaller "
+        "inputs, fewer iterations, no endless loops)",
+    )
+    assert sb.limits.timeout_s <= result.duration_s <= sb.limits.timeout_s + 1.0
     _still_works(sb)
 
 
@@ -122,16 +125,16 @@ def test_call_limit_cannot_be_caught(sb: Sandbox) -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "kinds"),
+    ("source", "kind"),
     [
-        ("1" + "+1" * 20000, {"syntax", "policy"}),
-        ("(" * 1000 + ")" * 1000, {"syntax"}),
-        ("[" * 250 + "]" * 250, {"syntax"}),
-        ("label = '{}'.format('deep')\n" + "[" * 150 + "]" * 150, {"policy"}),
-        ("f = " + "lambda: " * 200 + "1", {"policy"}),
-        ("".join("    " * i + "if 1:\n" for i in range(120)) + "    " * 120 + "pass\n", {"syntax"}),
-        ("x = " + "-" * 30000 + "1", {"syntax", "policy"}),
-        ("x = 1\n" * 20000, {"policy"}),
+        ("1" + "+1" * 20000, "syntax"),
+        ("(" * 1000 + ")" * 1000, "syntax"),
+        ("[" * 250 + "]" * 250, "syntax"),
+        ("label = '{}'.format('deep')\n" + "[" * 150 + "]" * 150, "policy"),
+        ("f = " + "lambda: " * 200 + "1", "policy"),
+        ("".join("    " * i + "if 1:\n" for i in range(120)) + "    " * 120 + "pass\n", "syntax"),
+        ("x = " + "-" * 30000 + "1", "syntax"),
+        ("x = 1\n" * 20000, "policy"),
     ],
     ids=[
         "long-sum",
@@ -144,9 +147,9 @@ def test_call_limit_cannot_be_caught(sb: Sandbox) -> None:
         "too-large",
     ],
 )
-def test_pathological_source_is_refused_cleanly(sb: Sandbox, source: str, kinds: set[str]) -> None:
+def test_pathological_source_is_refused_cleanly(sb: Sandbox, source: str, kind: str) -> None:
     result = sb.run(source)
-    assert result.error is not None and result.error.kind in kinds, result.error
+    assert result.error is not None and result.error.kind == kind, result.error
     assert (
         "split" in result.error.message
         or "SyntaxError" in result.error.message
