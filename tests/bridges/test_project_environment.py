@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bridge_helpers import functions
+from bridge_helpers import functions, make_venv
 from lsprotocol import types
 
 from bridges import (
@@ -39,26 +39,11 @@ pytestmark = pytest.mark.slow
 PUNIE = Path(sys.executable).parent / "punie"
 
 
-def _uv(*args: str) -> None:
-    for offline in (["--offline"], []):  # uv's cache first; PyPI only when it lacks something
-        done = subprocess.run(["uv", *args, *offline], capture_output=True, text=True)
-        if done.returncode == 0:
-            return
-    raise RuntimeError(f"uv {' '.join(args)} failed: {done.stderr[-2000:]}")
-
-
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
-
-
-def make_venv(folder: Path, *, pytest_installed: bool) -> Path:
-    _uv("venv", "-q", "--python", sys.executable, str(folder))
-    if pytest_installed:
-        _uv("pip", "install", "-q", "--python", str(folder / "bin" / "python"), "pytest")
-    return next((folder / "lib").glob("python3*/site-packages"))
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pytest
 from bridges import BridgeContext, run_tool
 from bridges.cst import CST_RENAME, NameArgumentError
 from parsers.contracts import Patch
+from tests.real_trees import unpacked_sdist
 
 CELLS = '''def cell_len(text: str) -> int:
     """Width of ``text`` in terminal cells."""
@@ -352,16 +353,10 @@ def test_old_name_must_be_a_name_or_a_dotted_path(rich_like: Path) -> None:
     )
 
 
-RICH = Path.home() / ".cache" / "punie-bench" / "rich-13.9.4"
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (RICH / "rich" / "text.py").is_file(),
-    reason="needs the rich 13.9.4 sdist unpacked in ~/.cache/punie-bench (benchmarks fetch it)",
-)
 def test_renaming_cell_len_in_the_real_rich_text_module_adds_no_ty_error(tmp_path: Path) -> None:
-    shutil.copytree(RICH / "rich", tmp_path / "rich")
+    rich = unpacked_sdist("rich", "13.9.4", tmp_path / "sdist")
+    shutil.copytree(rich / "rich", tmp_path / "rich")
     before = ty_diagnostics(tmp_path)
     patch = rename(tmp_path, path="rich/text.py", old_name="cell_len", new_name="cell_width")
     assert patch.applied

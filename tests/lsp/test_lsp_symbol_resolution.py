@@ -9,9 +9,7 @@ used to answer ``Text.cell_len`` and ``MarkdownIt.parse`` for those, without an 
 
 from __future__ import annotations
 
-import os
 import shutil
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from bridges.lsp._scopes import SIZE_LIMIT, AmbiguousSymbol, SymbolNotFound, Unr
 from bridges.lsp._scopes import index_of as scope_index
 from parsers.contracts.lsp import DefinitionResult
 from sandbox import Sandbox
+from tests.real_trees import unpacked_sdist
 
 pytestmark = pytest.mark.slow
 
@@ -334,20 +333,12 @@ def test_a_symbol_that_is_not_a_dotted_python_name_is_a_typed_error(
     )
 
 
-# -- the two queries of the issue on rich itself (when its sdist is cached) --------------------
-
-RICH_SDIST = Path(os.environ.get("PUNIE_SDIST_CACHE", "/tmp/punie-sdists")) / "rich-15.0.0.tar.gz"
+# -- the two queries of the issue on rich itself (its sdist from PyPI, cached) ------------------------
 
 
-@pytest.mark.skipif(
-    not RICH_SDIST.is_file(),
-    reason=f"needs {RICH_SDIST}: pip download --no-deps --no-binary :all: rich==15.0.0 -d "
-    f"{RICH_SDIST.parent}",
-)
+@pytest.mark.slow
 def test_the_issue_queries_on_the_rich_sdist(tmp_path: Path) -> None:
-    with tarfile.open(RICH_SDIST) as archive:
-        archive.extractall(tmp_path, filter="data")
-    root = (tmp_path / "rich-15.0.0").resolve()
+    root = unpacked_sdist("rich", "15.0.0", tmp_path)
     context = BridgeContext(workspace=root)
     try:
         result = definition(context, "rich/text.py", "cell_len")
