@@ -21,8 +21,9 @@ miss their matches without a word. The rules here:
 - Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` only, as for Python, ruff and ty (``split_lines``);
   ``str.splitlines`` also splits at form feeds and other separators, which shifted line numbers.
 
-This module imports only light standard-library modules and nothing of punie: grep's child
-process (``_search.py``) imports it by path, under ``python -I -S``, to decode exactly as the host.
+grep matches with ripgrep, on bytes (``_search.py``), and takes the text of every matching line
+from here, so that grep and read_file show a line the same way. This module imports only light
+standard-library modules and nothing of punie.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ __all__ = [
     "decode",
     "encode",
     "load",
+    "read",
     "split_lines",
 ]
 
-TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs grep's child 12 ms
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: keeps this module free of typing's import
 if TYPE_CHECKING:
     from parsers.contracts import SkipReason
 
@@ -52,6 +54,7 @@ BINARY_PROBE_BYTES = 8192
 """A NUL byte within this many leading bytes makes a file binary."""
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 _REPLACED = "undecodable bytes are shown as U+FFFD"
+_BINARY = "a NUL byte in its first 8 KiB"
 
 
 class Decoded:
@@ -88,6 +91,18 @@ def load(path: str | bytes | os.PathLike[str], *, max_bytes: int) -> Decoded:
     The file is opened without blocking and checked to be a regular file first, so a named pipe
     swapped in after a listing cannot stall the caller. Raises ``NotText``.
     """
+    return decode(
+        read(path, max_bytes=max_bytes), python=os.fsdecode(path).endswith(PYTHON_SUFFIXES)
+    )
+
+
+def read(path: str | bytes | os.PathLike[str], *, max_bytes: int, head: int | None = None) -> bytes:
+    """The bytes of the file at ``path`` (only the first ``head`` bytes when given), read as
+    ``load`` reads them: without blocking, regular files only, at most ``max_bytes``.
+
+    Raises ``NotText`` ('unreadable', 'too_large'; 'binary' only when ``head`` is given and the
+    head has a NUL byte: grep's probe of the files it did not need to read whole).
+    """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         descriptor = os.open(path, flags)
@@ -100,18 +115,20 @@ def load(path: str | bytes | os.PathLike[str], *, max_bytes: int) -> Decoded:
                 raise NotText("unreadable", "not a regular file (a folder, pipe, socket or device)")
             if info.st_size > max_bytes:
                 raise NotText("too_large", _too_large(info.st_size, max_bytes))
-            data = handle.read(max_bytes + 1)
+            data = handle.read(max_bytes + 1 if head is None else head)
         except OSError as error:
             raise NotText("unreadable", _os_problem(path, error)) from None
     if len(data) > max_bytes:  # it grew after fstat
         raise NotText("too_large", _too_large(len(data), max_bytes))
-    return decode(data, python=os.fsdecode(path).endswith(PYTHON_SUFFIXES))
+    if head is not None and b"\0" in data[:BINARY_PROBE_BYTES]:
+        raise NotText("binary", _BINARY)
+    return data
 
 
 def decode(data: bytes, *, python: bool) -> Decoded:
     """``data`` as text by the rules of this module's docstring. Raises ``NotText('binary')``."""
     if b"\0" in data[:BINARY_PROBE_BYTES]:
-        raise NotText("binary", "a NUL byte in its first 8 KiB")
+        raise NotText("binary", _BINARY)
     bom = data.startswith(codecs.BOM_UTF8)
     default = "utf-8-sig" if bom else "utf-8"
     declared, problem = _declared(data, bom=bom) if python else (None, None)

@@ -1,6 +1,7 @@
 """File bridges: ``read_file``, ``list_files``, ``grep`` and (only when writing is allowed)
-``write_file``. All paths are confined to the workspace; hidden folders (``.git``, ``.venv``) and
-caches are skipped when listing or searching.
+``write_file``. All paths are confined to the workspace. Listing and searching run on ripgrep
+(``_search``): what .gitignore excludes, hidden files and folders (``.git``, ``.venv``) and caches
+are skipped, symlinks are not followed, and a pattern cannot stall the host.
 
 Files are decoded by ``_decode`` (declared encodings honoured, bad bytes shown as U+FFFD), so one
 latin-1 or cp1252 file neither refuses to be read nor hides from grep; what grep cannot search
@@ -11,21 +12,17 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import fnmatch
-import os
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import Field
 
 from bridges._core._common import Arguments
 from bridges._core._decode import PYTHON_SUFFIXES, Decoded, NotText, encode, load, split_lines
-from bridges._core._search import search_lines
+from bridges._core._search import list_paths, search
 from bridges._errors import BridgeArgumentError, PathOutsideWorkspace, WritingNotAllowed
 from bridges._record import BridgeContext
 from bridges._workspace import relative_path, resolve_in_workspace
-from parsers.contracts import FileList, FileText, GrepMatch, GrepResult, SkippedFile, WriteResult
+from parsers.contracts import FileList, FileText, GrepResult, WriteResult
 
 __all__ = [
     "GrepArguments",
@@ -43,7 +40,6 @@ MAX_LINES = 2000
 MAX_FILE_BYTES = 5_000_000
 """``read_file`` refuses and ``grep`` skips ('too_large') files larger than this: they are data or
 generated, and reading them whole would hold megabytes in the host for one call."""
-_SKIPPED_DIRS = {"__pycache__", "node_modules", "build", "dist"}
 
 
 class ReadArguments(Arguments):
@@ -104,75 +100,36 @@ def read_file(context: BridgeContext, arguments: ReadArguments) -> FileText:
 
 def list_files(context: BridgeContext, arguments: ListArguments) -> FileList:
     folder = resolve_in_workspace(context.workspace, arguments.path, kind="dir")
-    files: list[str] = []
-    truncated = False
-    for path in _walk(context.workspace, folder):
-        if not isinstance(path, Path):
-            continue
-        shown = relative_path(context.workspace, path)
-        if not _matches(shown, arguments.pattern):
-            continue
-        if len(files) >= arguments.limit:
-            truncated = True
-            break
-        files.append(shown)
-    return FileList(
-        path=relative_path(context.workspace, folder) or ".",
-        files=files,
-        truncated=truncated,
+    shown = relative_path(context.workspace, folder) or "."
+    files, truncated = list_paths(
+        context.workspace,
+        shown,
+        glob=arguments.pattern,
+        limit=arguments.limit,
+        timeout_s=context.timeout_s,
     )
+    return FileList(path=shown, files=files, truncated=truncated)
 
 
 def grep(context: BridgeContext, arguments: GrepArguments) -> GrepResult:
-    try:
-        regex = re.compile(arguments.pattern, re.IGNORECASE if arguments.ignore_case else 0)
-    except re.error as error:
-        raise BridgeArgumentError(
-            f"pattern={arguments.pattern!r} is not a valid regular expression ({error}); escape "
-            "special characters like '(' or '.' with a backslash, or search for a plain word"
-        ) from None
     start = resolve_in_workspace(context.workspace, arguments.path)
-    folder = start.is_dir()
-    candidates = _walk(context.workspace, start, report=True) if folder else [start]
-    files: list[Path] = []
-    shown: list[str] = []
-    unlisted: list[tuple[int, SkippedFile]] = []  # folders that could not be listed, in place
-    for path in candidates:
-        if not isinstance(path, Path):
-            unlisted.append((len(files), path))
-            continue
-        relative = relative_path(context.workspace, path)
-        if folder and not _matches(relative, arguments.glob):
-            continue
-        files.append(path)
-        shown.append(relative)
-    outcome = search_lines(
-        files,
+    found = search(
+        context.workspace,
+        relative_path(context.workspace, start) or ".",
+        folder=start.is_dir(),
         pattern=arguments.pattern,
-        flags=regex.flags,
+        glob=arguments.glob,
+        ignore_case=arguments.ignore_case,
         limit=arguments.limit,
         max_bytes=MAX_FILE_BYTES,
-        cwd=context.workspace,
         timeout_s=context.timeout_s,
     )
-    matches = [
-        GrepMatch(file=shown[index], line=number, text=text)
-        for index, number, text in outcome.matches
-    ]
-    unsearched = [
-        (
-            index,
-            SkippedFile.model_validate({"file": shown[index], "reason": reason, "detail": detail}),
-        )
-        for index, reason, detail in outcome.skipped
-    ]
-    skipped = [entry for _, entry in sorted(unlisted + unsearched, key=lambda pair: pair[0])]
     return GrepResult(
         pattern=arguments.pattern,
-        match_count=len(matches),
-        matches=matches,
-        truncated=outcome.truncated,
-        skipped=skipped,
+        match_count=len(found.matches),
+        matches=found.matches,
+        truncated=found.truncated,
+        skipped=found.skipped,
     )
 
 
@@ -238,62 +195,3 @@ def _decoded(path: Path, shown: str) -> Decoded:
         else:
             message = f"{shown} {problem.detail}; pick another file, e.g. from list_files()"
         raise BridgeArgumentError(message) from None
-
-
-def _walk(workspace: Path, folder: Path, *, report: bool = False) -> Iterator[Path | SkippedFile]:
-    """Regular files under ``folder`` in sorted order, skipping hidden and cache folders, any
-    symlink that leads outside the workspace, and pipes, sockets and devices (opening a named
-    pipe would block the bridge forever).
-
-    With ``report`` (grep), what a search should name as skipped is yielded too: symlinks inside
-    the workspace that lead nowhere (missing target, a loop: ``load`` says which), and a
-    ``SkippedFile`` for each folder that could not be listed. Nothing here raises: one bad entry
-    never ends the walk.
-    """
-    root = workspace.resolve()
-    unlisted: list[OSError] = []
-    for current, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=False):
-        yield from _unlisted(workspace, unlisted, report=report)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(current) / name
-            if path.is_symlink():
-                target = Path(os.path.realpath(path))  # never raises, even on a loop of links
-                if root not in target.parents:
-                    continue
-                if not target.is_file():
-                    if report and not _exists(target):
-                        yield path
-                    continue
-            elif not path.is_file():
-                continue
-            yield path
-    yield from _unlisted(workspace, unlisted, report=report)
-
-
-def _unlisted(workspace: Path, errors: list[OSError], *, report: bool) -> Iterator[SkippedFile]:
-    while errors:
-        error = errors.pop(0)
-        if report and error.filename is not None:
-            yield SkippedFile(
-                file=relative_path(workspace, os.fsdecode(error.filename)) or ".",
-                reason="unreadable",
-                detail=f"a folder that cannot be listed ({error.strerror or error})",
-            )
-
-
-def _exists(path: Path) -> bool:
-    """Whether ``path`` is there at all (a folder, pipe or device counts; a loop does not)."""
-    try:
-        path.stat()
-    except OSError:
-        return False
-    return True
-
-
-def _matches(shown: str, pattern: str) -> bool:
-    if "/" in pattern:
-        return fnmatch.fnmatch(shown, pattern)
-    return fnmatch.fnmatch(shown.rsplit("/", 1)[-1], pattern)

@@ -155,12 +155,13 @@ READ_FILE = Bridge(
 LIST_FILES = Bridge(
     name="list_files",
     docstring=(
-        "List the files under a folder of the workspace (recursively), sorted.\n\n"
+        "List the files under a folder of the workspace (recursively), sorted folder by folder.\n\n"
         "path: the folder, relative to the workspace root.\n"
         "pattern: a glob on the file name, e.g. '*.py' or 'test_*.py' (with a '/' it matches\n"
         "the whole relative path, e.g. 'tests/*.py').\n"
         "limit: the most files to return; result.truncated tells when there were more.\n"
-        "Hidden folders (.git, .venv) and caches are skipped."
+        "Files .gitignore excludes, hidden files and folders (.git, .venv), caches and build\n"
+        "output are skipped; symlinks are not followed."
     ),
     arguments=_files.ListArguments,
     result=FileList,
@@ -178,12 +179,14 @@ GREP = Bridge(
     name="grep",
     docstring=(
         "Search files of the workspace for lines matching a regular expression.\n\n"
-        "pattern: a Python regular expression, e.g. 'def total' or r'TODO|FIXME'.\n"
+        "pattern: a regular expression, e.g. 'def total' or r'TODO|FIXME' (Python's syntax\n"
+        "without lookahead/lookbehind or backreferences; matched one line at a time).\n"
         "path: a file or folder relative to the workspace root.\n"
         "glob: which file names to search in a folder, e.g. '*.py' (default) or '*'.\n"
         "ignore_case: match regardless of case. limit: the most matches to return.\n"
         "result.matches lists file, line and the text of each matching line.\n"
-        "result.skipped lists files that could not be searched (binary, too large, unreadable)."
+        "result.skipped lists files that could not be searched (binary, too large, unreadable).\n"
+        "Files .gitignore excludes, hidden files and folders are not searched."
     ),
     arguments=_files.GrepArguments,
     result=GrepResult,
@@ -192,9 +195,9 @@ GREP = Bridge(
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
-        "BridgeArgumentError: the pattern is not a valid regular expression",
-        "ToolTimeout: the search ran past the time limit (a pattern with repeats is matched in "
-        "a child process, so one that backtracks without end is stopped, not the host)",
+        "BridgeArgumentError: the pattern is not a valid regular expression, or uses lookaround "
+        "or backreferences (the message says what to write instead)",
+        "ToolTimeout: the search ran past the time limit (narrow path= or glob=)",
         "validation error: empty pattern, limit outside 1..2000",
     ),
 )
