@@ -6,7 +6,8 @@ unpacks them there. For each pattern it times a *cold* ``cst_find_pattern`` call
 and the children's parse caches cleared; the children themselves already started) and an ``ast``
 scan of the same files (read, ``ast.parse``, walk, match the same kind and glob), and prints
 both and their ratio. Exits 1 when a ratio is above the 2x floor, or (``--verify``) when the
-bridge's matches differ from the old in-process LibCST finder's on any file it could parse.
+bridge's matches differ from the old in-process LibCST finder's on any file it could parse,
+or when the ``ast`` answer for ``name:*`` or ``attribute:*`` differs from LibCST's on any file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Pa
 from bridges import BridgeContext  # noqa: E402
 from bridges.cst import CST_FIND_PATTERN, MODULE_CACHE  # noqa: E402
 from bridges.cst._child_main import SkipFile, Source, decode_source  # noqa: E402
+from bridges.cst._fast_find import fast_matches  # noqa: E402
 from bridges.cst._find import _Collector, _match, parse_pattern  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "punie-bench"
@@ -146,6 +148,34 @@ def old_finder(root: Path, workspace: Path, pattern: str) -> list[tuple[object, 
     return found
 
 
+VERIFY_EVERY_NODE = ["name:*", "attribute:*"]
+"""Checked file by file with ``--verify``: every Name and Attribute ``ast`` places, against LibCST."""
+
+
+def verify_every_node(root: Path, pattern: str) -> tuple[int, int, int]:
+    """(files compared, files ``ast`` left to LibCST, files whose matches differ)."""
+    kind, glob = parse_pattern(pattern)
+    compared = fallback = different = 0
+    for file in files_of(root):
+        try:
+            source = Source(decode_source(file.read_bytes()))
+            collector = _Collector(kind, glob)
+            source.module().visit(collector)
+        except (SkipFile, RecursionError):
+            continue
+        compared += 1
+        fast = fast_matches(source.text, source.lines(), kind, glob)
+        if fast is None:
+            fallback += 1
+            continue
+        old = [_match(source, kind, node, name) for node, name in collector.found]
+        key = lambda row: (row[0], row[1])  # noqa: E731
+        if sorted(fast, key=key) != sorted(old, key=key):
+            different += 1
+            print(f"    DIFFERENT: {file}")
+    return compared, fallback, different
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--verify", action="store_true", help="compare with the old finder")
@@ -185,6 +215,14 @@ def main() -> int:
                 same = old[:5000] == new
                 different += not same
                 print(f"    identical to the old LibCST finder: {same} ({len(old)} matches)")
+        if options.verify:
+            for pattern in VERIFY_EVERY_NODE:
+                compared, fallback, differ = verify_every_node(root, pattern)
+                different += differ
+                print(
+                    f"  {pattern:24} ast vs LibCST file by file: {compared} files, "
+                    f"{fallback} left to LibCST, {differ} different"
+                )
     print(f"worst ratio {worst:.2f}x (floor {FLOOR}x)")
     return 0 if worst <= FLOOR and not different else 1
 

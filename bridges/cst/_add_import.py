@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import libcst as cst
 
 from bridges._record import BridgeContext
-from bridges.cst._cache import MODULE_CACHE
+from bridges.cst._child_main import Source
+from bridges.cst._edits import edit_file
 from bridges.cst._errors import NameArgumentError
 from bridges.cst._import_order import (
     ImportSettings,
@@ -33,7 +34,7 @@ from bridges.cst._rename import check_identifier
 from bridges.cst._workspace import python_file, relative_to_workspace
 from parsers.contracts import Patch
 
-__all__ = ["add_import"]
+__all__ = ["add_import", "text_with_import"]
 
 _Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
@@ -69,12 +70,23 @@ def add_import(
             )
     file = python_file(context.workspace, path, bridge="cst_add_import")
     relative = relative_to_workspace(context.workspace, file)
-    parsed = MODULE_CACHE.parse_file(file, display=relative)
     settings = ImportSettings.for_file(file, workspace=context.workspace)
-    new_module = _with_import(parsed.module, module, name, alias, settings=settings)
-    return make_patch(
-        context, file=file, relative=relative, old=parsed.text, new=new_module.code, apply=apply
+    # Parsed and changed in a parser child (bridges.cst._edits): a file that crashes LibCST
+    # is a SourceError naming it, not the end of the host.
+    old, new = edit_file(
+        context,
+        file=file,
+        relative=relative,
+        task=("add_import", module, name, alias, settings),
     )
+    return make_patch(context, file=file, relative=relative, old=old, new=new, apply=apply)
+
+
+def text_with_import(
+    source: Source, module: str, name: str | None, alias: str | None, *, settings: ImportSettings
+) -> str:
+    """The text of ``source`` with the import added (runs in a parser child)."""
+    return _with_import(source.module(), module, name, alias, settings=settings).code
 
 
 def _with_import(

@@ -126,6 +126,10 @@ def _compute(task: tuple[Any, ...], source: Source) -> Any:
         from bridges.cst._find import matches_in_source
 
         return matches_in_source(source, kind=task[1], glob=task[2], strict=task[4])
+    if task[0] in ("rename", "add_import"):
+        from bridges.cst._edits import edit_in_child
+
+        return edit_in_child(task, source)
     from bridges.validators._runner import run_task
 
     return run_task(task, source)

@@ -2,11 +2,22 @@
 
 Parsing with LibCST costs about ten times ``ast.parse``; for the kinds function, class, call,
 import and decorator, ``ast`` sees the same nodes at the same places, so the finder uses it and
-keeps LibCST for ``name`` and ``attribute`` (whose LibCST nodes ``ast`` has no positions for).
+answers ``name`` and ``attribute`` too (``_NameFinder``), where LibCST and ``ast`` differ more:
+
+- LibCST has a ``Name`` node wherever an identifier is spelt: besides ``ast.Name``, the names
+  of ``def``/``class`` (found on their line), parameters (``ast.arg``), import aliases and the
+  head of a ``from`` module, and ``True``/``False``/``None`` (``ast.Constant``). Names ``ast``
+  keeps as bare strings (``global``, ``except ... as e``, match patterns) send a matching file
+  to LibCST; keyword argument names and names after a dot are not matches in either.
+- A dotted module name in an import is a LibCST ``Attribute``; ``ast`` has only the alias.
+- Positions agree: LibCST's position of a node leaves out its own parentheses, as ``ast``
+  does, and both count the parentheses of an attribute's head (``(a).b`` starts at ``(``).
+
 Where the two could differ, ``fast_matches`` returns None and the caller uses LibCST for that
 file: a file ``ast`` cannot parse, text that Python normalises (NFKC identifiers), a ``def`` or
 ``@`` continued onto another line, and matches inside f-strings (whose positions Python 3.11
-does not report reliably). ``benchmarks/cst.py`` checks the identity on rich and Django.
+does not report reliably). ``benchmarks/cst.py --verify`` checks the identity on rich and Django,
+``name:*`` and ``attribute:*`` included.
 
 Columns: ``ast`` counts UTF-8 bytes, LibCST characters; lines for the ``code`` field come from
 ``str.splitlines`` as in the LibCST path, so both give the same text.
@@ -17,11 +28,12 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
 __all__ = ["FAST_KINDS", "fast_matches"]
 
-FAST_KINDS = frozenset({"function", "class", "call", "import", "decorator"})
+FAST_KINDS = frozenset({"function", "class", "call", "import", "decorator", "name", "attribute"})
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
@@ -44,7 +56,7 @@ def _prefixes(module: str) -> list[str]:
 
 
 class _Finder:
-    def __init__(self, text: str, lines: list[str], kind: str, glob: str) -> None:
+    def __init__(self, text: str, lines: Sequence[str], kind: str, glob: str) -> None:
         self.physical = _NEWLINES.split(text)
         self.lines = lines
         self.kind = kind
@@ -135,8 +147,175 @@ def _renamed_by_nfkc(text: str) -> bool:
     return False
 
 
+_WORD = re.compile(r"\w")
+_NAMED_CONSTANTS = {True: "True", False: "False", None: "None"}
+
+
+class _NameFinder(_Finder):
+    """``name`` and ``attribute`` matches where LibCST would report them (module docstring).
+
+    Inside f-strings Python 3.11 computes positions by searching the string's text, so a match
+    there is kept only when the text at its position spells it as a whole word and no other
+    match claims the same place; otherwise LibCST decides.
+    """
+
+    def __init__(self, text: str, lines: Sequence[str], kind: str, glob: str) -> None:
+        super().__init__(text, lines, kind, glob)
+        self.fstring_places: set[tuple[int, int]] = set()
+
+    def offer(self, node: ast.AST, name: str | None, *alternatives: str) -> bool:
+        return name is not None and any(
+            fnmatchcase(candidate, self.glob) for candidate in (name, *alternatives)
+        )
+
+    def _check_fstring_position(self, node: ast.AST, line: int, column: int) -> None:
+        if id(node) not in self.in_fstring:
+            return
+        physical = self.physical[line - 1]
+        if isinstance(node, ast.Attribute):
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            end_text = self.physical[node.end_lineno - 1]
+            end = self._column(node.end_lineno, node.end_col_offset)
+            spelt, at, after = node.attr, end - len(node.attr), end_text
+        elif isinstance(node, ast.Name):
+            spelt, at, after = node.id, column, physical
+        else:
+            raise _Fallback
+        word = after[at : at + len(spelt)]
+        edge = after[at + len(spelt) : at + len(spelt) + 1]
+        before = after[at - 1 : at] if at else ""
+        if word != spelt or _WORD.match(edge) or _WORD.match(before):
+            raise _Fallback
+        if (line, column) in self.fstring_places:
+            raise _Fallback
+        self.fstring_places.add((line, column))
+
+    def add_node(self, node: ast.expr, name: str) -> None:
+        """A Name, Attribute or named constant: LibCST's position is ``ast``'s (both leave out
+        the node's own parentheses and count those of its head)."""
+        line, column = node.lineno, self._column(node.lineno, node.col_offset)
+        self._check_fstring_position(node, line, column)
+        self.add(line, column, name)
+
+    def add_spelt(self, number: int, column: int, spelt: str, name: str | None = None) -> None:
+        """A match (``name``, default ``spelt``) whose text ``spelt`` starts at a character
+        column; checked against the line, else LibCST decides."""
+        if self.physical[number - 1][column : column + len(spelt)] != spelt:
+            raise _Fallback
+        self.add(number, column, spelt if name is None else name)
+
+    def visit_name(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            if self.offer(node, node.id):
+                self.add_node(node, node.id)
+        elif isinstance(node, ast.Constant):
+            if node.value is None or node.value is True or node.value is False:
+                spelt = _NAMED_CONSTANTS[node.value]
+                if self.offer(node, spelt):
+                    self.add_node(node, spelt)
+        elif isinstance(node, ast.arg):
+            if self.offer(node, node.arg):
+                self._check_fstring_position(node, node.lineno, node.col_offset)
+                self.add_spelt(node.lineno, self._column(node.lineno, node.col_offset), node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if self.offer(node, node.name):
+                keyword = "class" if isinstance(node, ast.ClassDef) else r"(?:async[ \t\f]+)?def"
+                found = re.match(
+                    rf"[ \t\f]*{keyword}[ \t\f]+({re.escape(node.name)})\b",
+                    self.physical[node.lineno - 1],
+                )
+                if found is None:
+                    raise _Fallback
+                self.add(node.lineno, found.start(1), node.name)
+        elif isinstance(node, ast.alias):
+            self._alias_names(node)
+        elif isinstance(node, ast.ImportFrom):
+            head = (node.module or "").split(".")[0]
+            if head and self.offer(node, head):
+                self.add(*self._from_module(node), head)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            self._refuse(node, *node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.type is not None:
+            if node.name is not None and self.offer(node, node.name):
+                self._handler_name(node, node.type, node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            self._refuse(node, node.name)
+        elif isinstance(node, ast.MatchMapping):
+            self._refuse(node, node.rest)
+        elif isinstance(node, ast.MatchClass):
+            self._refuse(node, *node.kwd_attrs)
+
+    def _handler_name(self, node: ast.AST, type_: ast.expr, name: str) -> None:
+        """``except E as name``: the name follows the exception's type on its last line."""
+        if id(node) in self.in_fstring or type_.end_lineno is None or type_.end_col_offset is None:
+            raise _Fallback
+        line = type_.end_lineno
+        end = self._column(line, type_.end_col_offset)
+        found = re.compile(rf"[ \t\f]+as[ \t\f]+({re.escape(name)})\b").match(
+            self.physical[line - 1], end
+        )
+        if found is None:
+            raise _Fallback
+        self.add(line, found.start(1), name)
+
+    def _refuse(self, node: ast.AST, *names: str | None) -> None:
+        """Names ``ast`` gives no position for: a match there needs LibCST."""
+        if any(name is not None and self.offer(node, name) for name in names):
+            raise _Fallback
+
+    def _alias_names(self, node: ast.alias) -> None:
+        head = node.name.split(".")[0]
+        line, column = node.lineno, self._column(node.lineno, node.col_offset)
+        if head != "*" and self.offer(node, head):
+            self.add_spelt(line, column, head)
+        if node.asname is not None and self.offer(node, node.asname):
+            if node.end_lineno != line or node.end_col_offset is None:
+                raise _Fallback
+            end = self._column(line, node.end_col_offset)
+            self.add_spelt(line, end - len(node.asname), node.asname)
+
+    def _from_module(self, node: ast.ImportFrom) -> tuple[int, int]:
+        """Where the module of ``from module import ...`` starts (after its dots)."""
+        physical = self.physical[node.lineno - 1]
+        start = self._column(node.lineno, node.col_offset)
+        found = re.compile(r"from[ \t\f]+[. \t\f]*").match(physical, start)
+        if found is None:
+            raise _Fallback
+        return node.lineno, found.end()
+
+    def visit_attribute(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Attribute):
+            full = _dotted(node)
+            if self.offer(node, full or node.attr, node.attr):
+                self.add_node(node, full or node.attr)
+        elif isinstance(node, ast.alias) and "." in node.name:
+            line, column = node.lineno, self._column(node.lineno, node.col_offset)
+            for dotted in _outermost_first(node.name):
+                if self.offer(node, dotted, dotted.rsplit(".", 1)[-1]):
+                    self.add_spelt(line, column, dotted.split(".")[0], dotted)
+        elif isinstance(node, ast.ImportFrom) and node.module and "." in node.module:
+            for dotted in _outermost_first(node.module):
+                if self.offer(node, dotted, dotted.rsplit(".", 1)[-1]):
+                    line, column = self._from_module(node)
+                    self.add_spelt(line, column, dotted.split(".")[0], dotted)
+
+
+def _outermost_first(module: str) -> list[str]:
+    """The dotted prefixes that are LibCST ``Attribute`` nodes, in LibCST's visiting order:
+    ``a.b.c`` -> ``a.b.c``, ``a.b``."""
+    return [module, *reversed(_prefixes(module)[1:])]
+
+
+def _name_matches(finder: _NameFinder, tree: ast.Module) -> None:
+    visit = finder.visit_name if finder.kind == "name" else finder.visit_attribute
+    for node in ast.walk(tree):  # breadth first: an f-string before what it holds
+        if isinstance(node, ast.JoinedStr):
+            finder.in_fstring.update(id(inner) for inner in ast.walk(node) if inner is not node)
+        visit(node)
+
+
 def fast_matches(
-    text: str, lines: list[str], kind: str, glob: str
+    text: str, lines: Sequence[str], kind: str, glob: str
 ) -> list[tuple[int, int, str, str]] | None:
     """The matches LibCST would report, found with ``ast``; None when LibCST must decide."""
     if kind not in FAST_KINDS:
@@ -147,10 +326,14 @@ def fast_matches(
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    finder = _Finder(text, lines, kind, glob)
     try:
-        for node in ast.walk(tree):
-            finder.visit(node)
+        if kind in ("name", "attribute"):
+            finder = _NameFinder(text, lines, kind, glob)
+            _name_matches(finder, tree)
+        else:
+            finder = _Finder(text, lines, kind, glob)
+            for node in ast.walk(tree):
+                finder.visit(node)
     except (_Fallback, IndexError, UnicodeDecodeError):
         return None
     return finder.found

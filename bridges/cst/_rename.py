@@ -35,14 +35,15 @@ from libcst.metadata import Access, Assignment, ImportAssignment, Scope
 
 from bridges._record import BridgeContext
 from bridges.cst._bindings import Binding, ScopeIndex
-from bridges.cst._cache import MODULE_CACHE, ParsedSource
+from bridges.cst._child_main import Source
+from bridges.cst._edits import edit_file
 from bridges.cst._errors import NameArgumentError
 from bridges.cst._names import dotted_name
 from bridges.cst._patch import make_patch
 from bridges.cst._workspace import python_file, relative_to_workspace
 from parsers.contracts import Patch
 
-__all__ = ["check_identifier", "rename"]
+__all__ = ["check_identifier", "rename", "renamed_text"]
 
 _FIELD_DECORATORS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s"})
 """Last parts of class decorators whose fields are also constructor keywords."""
@@ -83,28 +84,34 @@ class _Edits:
 def rename(
     context: BridgeContext, *, path: str, old_name: str, new_name: str, apply: bool
 ) -> Patch:
-    """The patch renaming the binding ``old_name`` (maybe dotted) to ``new_name`` in one file."""
+    """The patch renaming the binding ``old_name`` (maybe dotted) to ``new_name`` in one file.
+
+    The file is parsed and the rename planned in a parser child (``bridges.cst._edits``), so a
+    file that crashes LibCST is a ``SourceError`` naming it, not the end of the host.
+    """
     parts = _check_old_name(old_name)
     check_identifier(new_name, argument="new_name")
     file = python_file(context.workspace, path, bridge="cst_rename")
     relative = relative_to_workspace(context.workspace, file)
-    parsed = MODULE_CACHE.parse_file(file, display=relative)
-    index = ScopeIndex(parsed.module)
+    old, new = edit_file(context, file=file, relative=relative, task=("rename", parts, new_name))
+    return make_patch(context, file=file, relative=relative, old=old, new=new, apply=apply)
+
+
+def renamed_text(source: Source, parts: list[str], new_name: str, *, relative: str) -> str:
+    """The text of ``source`` after the rename (runs in a parser child)."""
+    index = ScopeIndex(source.module())
     binding = _choose(index, parts, relative=relative)
-    new_text = parsed.text
-    if new_name != binding.name:
-        edits = _Edits()
-        if binding.is_class_member:
-            _check_member_conflicts(index, binding, new_name, parsed=parsed, relative=relative)
-            _plan_member(index, binding, edits, relative=relative)
-        else:
-            _check_conflicts(index, binding, new_name, parsed=parsed, relative=relative)
-            _plan_binding(index, binding, edits, relative=relative)
-        renamer = _Renamer(edits, old_name=binding.name, new_name=new_name)
-        new_text = parsed.module.visit(renamer).code
-    return make_patch(
-        context, file=file, relative=relative, old=parsed.text, new=new_text, apply=apply
-    )
+    if new_name == binding.name:
+        return source.text
+    edits = _Edits()
+    if binding.is_class_member:
+        _check_member_conflicts(index, binding, new_name, parsed=source, relative=relative)
+        _plan_member(index, binding, edits, relative=relative)
+    else:
+        _check_conflicts(index, binding, new_name, parsed=source, relative=relative)
+        _plan_binding(index, binding, edits, relative=relative)
+    renamer = _Renamer(edits, old_name=binding.name, new_name=new_name)
+    return source.module().visit(renamer).code
 
 
 def _choose(index: ScopeIndex, parts: list[str], *, relative: str) -> Binding:
@@ -343,7 +350,7 @@ def _takes_fields_as_keywords(class_node: cst.ClassDef) -> bool:
 
 
 def _check_conflicts(
-    index: ScopeIndex, binding: Binding, new_name: str, *, parsed: ParsedSource, relative: str
+    index: ScopeIndex, binding: Binding, new_name: str, *, parsed: Source, relative: str
 ) -> None:
     """Refuse a rename that would merge with, capture or be captured by a binding of new_name."""
     owner = index.owner_of(binding.scopes[0])
@@ -373,7 +380,7 @@ def _all_references(binding: Binding) -> list[Access]:
 
 
 def _check_member_conflicts(
-    index: ScopeIndex, binding: Binding, new_name: str, *, parsed: ParsedSource, relative: str
+    index: ScopeIndex, binding: Binding, new_name: str, *, parsed: Source, relative: str
 ) -> None:
     for scope in binding.scopes:
         clashes = [a.node for a in scope.assignments[new_name] if isinstance(a, Assignment)]
@@ -390,7 +397,7 @@ def _check_member_conflicts(
 
 
 def _conflict(
-    parsed: ParsedSource, node: cst.CSTNode, binding: Binding, new_name: str, *, relative: str
+    parsed: Source, node: cst.CSTNode, binding: Binding, new_name: str, *, relative: str
 ) -> None:
     try:
         where = f" (line {parsed.line_of(node)})"

@@ -221,10 +221,13 @@ def test_cache_parses_each_content_once_and_sees_edits(workspace: Path) -> None:
     file = workspace / "pkg" / "card.py"
     MODULE_CACHE.clear()
     before = MODULE_CACHE.parses
-    find(workspace, "name:*")
-    find(workspace, "attribute:*")
+    find(workspace, "name:*")  # answered with ast: no LibCST parse
+    assert MODULE_CACHE.parses == before
+    rename(workspace, path="pkg/card.py", old_name="make", new_name="build")
+    add_import(workspace, path="pkg/card.py", module="os")
     assert MODULE_CACHE.parses == before + 1  # the parser child kept the module
     file.write_text(SOURCE.replace("class Card", "class Tile"))
     assert [m.name for m in find(workspace, "class:*").matches] == ["Tile"]
     assert "Tile" in [m.name for m in find(workspace, "name:*").matches]
+    rename(workspace, path="pkg/card.py", old_name="make", new_name="build")
     assert MODULE_CACHE.parses == before + 2

@@ -74,6 +74,7 @@ def test_cst_contract_fields() -> None:
         "matches",
         "files_searched",
         "truncated",
+        "skipped",
     ]
     assert list(CstMatch.model_fields) == ["file", "line", "column", "kind", "name", "code"]
     for model in (CstFindResult, CstMatch):
