@@ -8,6 +8,9 @@ import pytest
 
 from bridges import sample_workspace
 
+collect_ignore = ["fixtures"]
+"""Fixture projects hold tests of their own (some fail on purpose); only bridges run them."""
+
 
 @pytest.fixture
 def shop_workspace(tmp_path: Path) -> Path:
