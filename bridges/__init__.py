@@ -16,6 +16,7 @@ from bridges._environment import (
 from bridges._errors import (
     BridgeArgumentError,
     BridgeError,
+    JailUnavailable,
     PathNotFound,
     PathOutsideWorkspace,
     ToolCrashed,
@@ -26,6 +27,7 @@ from bridges._errors import (
     WritingNotAllowed,
 )
 from bridges._examples import BridgeExample, ExampleStep
+from bridges._jail import Jail, JailChoice, choose_jail
 from bridges._record import Bridge, BridgeContext
 from bridges._registry import default_bridges, registry
 from bridges._runner import ToolRun, locate_tool, run_tool, tool_environment, tool_version
@@ -94,6 +96,9 @@ __all__ = [
     "GrepMatch",
     "GrepResult",
     "HoverResult",
+    "Jail",
+    "JailChoice",
+    "JailUnavailable",
     "Patch",
     "PathNotFound",
     "PathOutsideWorkspace",
@@ -120,6 +125,7 @@ __all__ = [
     "WorkspaceSymbolsResult",
     "WriteResult",
     "WritingNotAllowed",
+    "choose_jail",
     "default_bridges",
     "find_project_python",
     "locate_tool",

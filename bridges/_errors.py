@@ -12,6 +12,7 @@ verbatim. Messages say what happened and what to do next; the model learns from 
         ├── PathOutsideWorkspace   '..', an absolute path or a symlink leads out of the workspace
         ├── PathNotFound           the path does not exist (or is a file where a folder is needed)
         ├── WritingNotAllowed      a write was requested in a read-only session
+        ├── JailUnavailable        workspace code may run only in a jail, and there is none
         └── ToolError              a tool process failed
             ├── ToolMissing        the program is not installed
             ├── ToolTimeout        it ran longer than the bridge's time limit and was killed
@@ -26,6 +27,7 @@ from sandbox import HostFunctionError
 __all__ = [
     "BridgeArgumentError",
     "BridgeError",
+    "JailUnavailable",
     "PathNotFound",
     "PathOutsideWorkspace",
     "ToolCrashed",
@@ -55,6 +57,13 @@ class PathNotFound(BridgeError):
 
 class WritingNotAllowed(BridgeError):
     """The session is read-only; show the change (a diff) instead of writing it."""
+
+
+class JailUnavailable(BridgeError):
+    """A tool that runs workspace code needs a jail (bubblewrap, sandbox-exec) and there is none.
+
+    Terminal for the model: only the user can install one or opt out (``jail = "off"``).
+    """
 
 
 class ToolError(BridgeError):

@@ -23,7 +23,8 @@ __all__ = ["Bridge", "BridgeContext"]
 
 @dataclass(frozen=True)
 class BridgeContext:
-    """What an implementation may know about the world: the workspace and the write switch."""
+    """What an implementation may know about the world: the workspace, the write switch, the
+    project's Python and how tools that run its code are confined."""
 
     workspace: Path
     """Absolute, resolved workspace root; file-touching bridges stay inside it."""
@@ -34,6 +35,12 @@ class BridgeContext:
     python: str | None = None
     """The explicit choice of the project's Python (a venv folder or an interpreter, relative to
     the workspace or absolute); None lets ``bridges.find_project_python`` find it."""
+    jail: str = "auto"
+    """Where tools that run workspace code (pytest) are confined: 'auto' (bubblewrap on Linux,
+    sandbox-exec on macOS), the path of that program, or 'off' (the explicit opt-out). See
+    ``bridges._jail``."""
+    jail_network: bool = False
+    """Whether jailed tools may use the network (off: tests cannot reach any host or port)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridges._environment import find_project_python
+from bridges._jail import check_jail_setting
 from bridges._record import Bridge, BridgeContext
 from sandbox import HostFunction
 
@@ -43,6 +44,8 @@ def default_bridges(
     allow_write: bool = False,
     timeout_s: float = 60.0,
     python: str | None = None,
+    jail: str = "auto",
+    jail_network: bool = False,
 ) -> list[HostFunction]:
     """The standard host functions for one workspace.
 
@@ -52,9 +55,14 @@ def default_bridges(
     process a bridge starts. ``python`` is the project's Python (a virtual environment folder or
     an interpreter, relative to the workspace or absolute); None lets ``find_project_python``
     find it (the workspace's ``.venv``, the active environment, punie's own interpreter).
+    ``jail`` confines the tools that run the project's code (``pytest_run``): 'auto' finds
+    bubblewrap (Linux) or sandbox-exec (macOS), a path names the program, 'off' opts out; with
+    no jail, a session that allows writes refuses to run them. ``jail_network`` lets jailed
+    tools use the network.
 
-    Raises ``ProjectPythonError`` at once when ``python`` names nothing usable, rather than at
-    the first bridge call; ``ValueError`` when ``timeout_s`` is not positive.
+    Raises ``ProjectPythonError`` at once when ``python`` names nothing usable, and
+    ``JailUnavailable`` when ``jail`` names a program that is not there, rather than at the
+    first bridge call; ``ValueError`` when ``timeout_s`` is not positive.
     """
     root = Path(workspace).resolve()
     if not root.is_dir():
@@ -65,7 +73,13 @@ def default_bridges(
         raise ValueError(f"timeout_s={timeout_s!r}: a bridge time limit must be above 0 seconds")
     if python is not None:
         find_project_python(root, python)
+    check_jail_setting(jail)
     context = BridgeContext(
-        workspace=root, allow_write=allow_write, timeout_s=timeout_s, python=python
+        workspace=root,
+        allow_write=allow_write,
+        timeout_s=timeout_s,
+        python=python,
+        jail=jail,
+        jail_network=jail_network,
     )
     return [record.bind(context) for record in registry() if allow_write or not record.writes]

@@ -42,8 +42,9 @@ class Agent:
     ``sandbox_limits`` is a ``sandbox.Limits`` for every snippet. ``bridges`` keeps only the host
     functions with these names or globs (``["typecheck", "git_*"]``): a smaller system prompt for
     a small model (see ``select_host_functions``). ``python`` (the project's Python, see
-    ``bridges.find_project_python``) and ``bridge_timeout_s`` (the limit of one tool run) go to
-    ``default_bridges``; they are ignored when ``host_functions`` is given.
+    ``bridges.find_project_python``), ``bridge_timeout_s`` (the limit of one tool run), ``jail``
+    ('auto', a bwrap path, or 'off': where ``pytest_run`` runs the project's code) and
+    ``jail_network`` go to ``default_bridges``; they are ignored when ``host_functions`` is given.
     """
 
     def __init__(
@@ -62,6 +63,8 @@ class Agent:
         bridges: Sequence[str] | None = None,
         python: str | None = None,
         bridge_timeout_s: float = 60.0,
+        jail: str = "auto",
+        jail_network: bool = False,
     ) -> None:
         self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
         if isinstance(model, str):
@@ -83,8 +86,10 @@ class Agent:
                     allow_write=allow_write,
                     timeout_s=bridge_timeout_s,
                     python=python,
+                    jail=jail,
+                    jail_network=jail_network,
                 )
-            except (ValueError, BridgeError) as error:  # a wrong python or a timeout <= 0
+            except (ValueError, BridgeError) as error:  # a wrong python or jail, a timeout <= 0
                 raise UsageError(str(error)) from None
         self.host_functions = [as_host_function(f) for f in host_functions or ()]
         if bridges is not None:

@@ -14,6 +14,8 @@
     bridges = ["typecheck", "ruff_check", "pytest_run", "git_*"]   # default: all of them
     python = ".venv"          # the project's Python: a venv folder or an interpreter
     bridge_timeout_s = 120    # upper bound for one tool run behind a bridge (default 60)
+    jail = "auto"             # where pytest_run runs the project's code: "auto", a bwrap path, "off"
+    jail_network = false      # whether jailed tests may use the network
 
 ``punie.toml`` wins over ``pyproject.toml`` when both exist; command-line options win over both.
 Unknown keys are an error (a typo should not be silently ignored).
@@ -52,6 +54,12 @@ class PunieConfig(BaseModel):
     else the active virtual environment, else punie's own interpreter."""
     bridge_timeout_s: float | None = Field(default=None, gt=0)
     """Upper bound in seconds for any tool process a bridge starts (pytest, ty, ruff...)."""
+    jail: str | None = Field(default=None, min_length=1)
+    """Where tools that run the project's code (pytest) are confined: 'auto' (bubblewrap on
+    Linux, sandbox-exec on macOS), the path of that program, or 'off' to run them unjailed.
+    None: 'auto'. Without a jail, a session that allows writes refuses to run them."""
+    jail_network: bool | None = None
+    """Whether jailed tools may use the network (None: no)."""
     source: str | None = None
     """The file the settings came from (filled in by ``load_config``)."""
 

@@ -28,8 +28,9 @@ from bridges._errors import (
     ToolTimeout,
     WritingNotAllowed,
 )
+from bridges._jail import Jail, jail_command, require_jail
 from bridges._record import BridgeContext
-from bridges._runner import ToolRun, crash_message, run_tool, tool_version
+from bridges._runner import ToolRun, crash_message, run_tool, tool_environment, tool_version
 from parsers import (
     ParseError,
     RuffJsonStream,
@@ -254,6 +255,11 @@ def _confined_format(context: BridgeContext, result: FormatResult) -> FormatResu
 
 def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult:
     project = find_project_python(context.workspace, context.python)
+    # The tests and every conftest.py are the workspace's code: they run in the jail, and
+    # without one a session that allows writes refuses (a snippet could write a conftest.py).
+    jail, confinement = require_jail(
+        context.jail, allow_write=context.allow_write, what="pytest_run"
+    )
     if arguments.path is None:
         target_path, paths = context.workspace, []
     else:
@@ -281,7 +287,7 @@ def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult
             args += ["-c", str(empty)]
         if arguments.keyword is not None:
             args.append(f"-k{arguments.keyword}")  # one word: never read as an option itself
-        run = _run_pytest(context, project, [*args, *paths], log)
+        run = _run_pytest(context, project, [*args, *paths], log, jail)
         text = log.read_text(encoding="utf-8") if log.exists() else ""
         if run.returncode in (3, _NO_PYTEST) or not text:
             raise _pytest_failed(run, project, arguments.keyword)
@@ -292,7 +298,7 @@ def pytest_run(context: BridgeContext, arguments: PytestArguments) -> TestResult
         )
         if run.returncode == 4 and not result.errors:  # a usage error, not a conftest.py's
             raise _pytest_failed(run, project, arguments.keyword)
-        return result.model_copy(update={"python": project.describe()})
+        return result.model_copy(update={"python": project.describe(), "jail": confinement})
 
 
 _REPORT_PLUGIN = "punie_pytest_report"
@@ -323,16 +329,38 @@ workspace, which ``-I`` would otherwise allow."""
 
 
 def _run_pytest(
-    context: BridgeContext, project: ProjectPython, args: list[str], log: Path
+    context: BridgeContext, project: ProjectPython, args: list[str], log: Path, jail: Jail | None
 ) -> ToolRun:
+    command = [
+        str(project.executable),  # an absolute path: run as it is
+        "-I",
+        "-B",
+        "-c",
+        _BOOTSTRAP,
+        str(_REPORT_FOLDER),
+        *args,
+    ]
+    env = _pytest_environment(project)
+    if jail is not None:
+        command = jail_command(
+            jail,
+            command,
+            workspace=context.workspace,
+            cwd=context.workspace,
+            env=tool_environment(env),
+            workspace_writable=context.allow_write,
+            writable=[log.parent],
+            readable=_pytest_reads(project),
+            network=context.jail_network,
+        )
     try:
         return run_tool(
-            str(project.executable),  # an absolute path: run as it is
-            ["-I", "-B", "-c", _BOOTSTRAP, str(_REPORT_FOLDER), *args],
+            command[0],
+            command[1:],
             cwd=context.workspace,
             timeout_s=context.timeout_s,
             ok_returncodes=(0, 1, 2, 3, 4, 5, _NO_PYTEST),
-            env=_pytest_environment(project),
+            env=env,
         )
     except ToolTimeout as error:
         raise ToolTimeout(_timeout_message(log, context), tool="pytest") from error
@@ -343,9 +371,20 @@ def _run_pytest(
             tool="pytest",
         ) from error
     except ToolCrashed as error:  # killed by a signal, or a status pytest never uses
-        raise ToolCrashed(
-            str(error).replace(str(project.executable), "pytest"), tool="pytest"
-        ) from error
+        message = str(error).replace(str(project.executable), "pytest")
+        if jail is not None:
+            message = message.replace(str(jail.program), "pytest")
+        raise ToolCrashed(message, tool="pytest") from error
+
+
+def _pytest_reads(project: ProjectPython) -> list[Path]:
+    """What the jailed tests must read even when it lies in a folder the jail hides (``/tmp``):
+    the project's environment, the installation its interpreter links to, punie's plugin."""
+    executable = project.executable.resolve()
+    folders = [project.executable.parent, executable.parent.parent, _REPORT_FOLDER]
+    if project.prefix is not None:
+        folders.insert(0, project.prefix)
+    return [*folders, *(folder.resolve() for folder in folders)]
 
 
 def _pytest_environment(project: ProjectPython) -> dict[str, str]:

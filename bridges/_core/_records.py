@@ -111,7 +111,8 @@ PYTEST_RUN = Bridge(
         "result.success is False when a test failed or errored. result.tests lists name (the\n"
         "pytest node id), outcome ('passed', 'failed', 'error', 'skipped', 'xfailed',\n"
         "'xpassed'), duration, message (the assertion or error text) and the file and line of\n"
-        "the failure. Stops with a timeout error if the tests run too long."
+        "the failure. Stops with a timeout error if the tests run too long.\n"
+        "result.python names the environment the tests ran in; result.jail how they were confined."
     ),
     arguments=_quality.PytestArguments,
     result=TestResult,
@@ -125,6 +126,8 @@ PYTEST_RUN = Bridge(
         "ToolCrashed: pytest had an internal or usage error (exit status 3 or 4)",
         "ToolOutputError: the report log could not be parsed (format drift)",
         "ToolMissing: the project's Python has no pytest (the message says how to add it)",
+        "JailUnavailable: the session allows writes and no jail (bubblewrap) works here; tell the "
+        "user to install one or set jail = 'off'",
     ),
 )
 

@@ -161,3 +161,6 @@ class TestResult(Contract):
     python: str = ""
     """The Python that ran the tests and why it was chosen, e.g. '/proj/.venv (the workspace's
     own environment)': a missing module may need installing there."""
+    jail: str = ""
+    """How the tests were confined: 'bubblewrap: read-only workspace, ...', or 'none (why): the
+    tests ran as the host user'."""

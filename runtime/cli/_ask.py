@@ -133,6 +133,7 @@ def run(arguments: argparse.Namespace) -> int:
             bridges=arguments.bridges or config.bridges,
             python=chosen.python,
             bridge_timeout_s=chosen.timeout_s,
+            **chosen.bridge_options(),
         )
     except UsageError as error:
         errors.print(error_text(f"{error}"))

@@ -4,7 +4,8 @@ The text is ``sandbox.render_stubs(bridges.default_bridges(workspace))``: the sa
 runtime uses to build the prompt, so what this prints is what the model reads. ``--json`` prints
 one object per bridge instead (name, whether it writes, its own stub, argument and result JSON
 schemas), for tools and editors. A first line on stderr names the project's Python the bridges
-use and why (``--python``, ``python`` in ``[tool.punie]``, the workspace's ``.venv``...). Exit
+use and why (``--python``, ``python`` in ``[tool.punie]``, the workspace's ``.venv``...), a
+second where ``pytest_run`` runs the project's code (the jail, or why there is none). Exit
 status: 0 success, 2 usage error (no such folder, a wrong ``--python`` or settings file).
 """
 
@@ -67,11 +68,13 @@ def show_bridges(namespace: argparse.Namespace) -> int:
         return 2
     # stdout is exactly what the model reads; which Python the bridges use is for people.
     print(f"# {chosen.describe()}", file=sys.stderr)
+    print(f"# {chosen.describe_jail()}", file=sys.stderr)
     functions = default_bridges(
         workspace,
         allow_write=namespace.allow_write,
         timeout_s=chosen.timeout_s,
         python=chosen.python,
+        **chosen.bridge_options(),
     )
     if not namespace.json:
         sys.stdout.write(render_stubs(functions))

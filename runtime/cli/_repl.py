@@ -62,7 +62,11 @@ def run(arguments: argparse.Namespace) -> int:
     allow_write = arguments.allow_write or config.allow_write
     selected = arguments.bridges or config.bridges
     functions = default_bridges(
-        workspace, allow_write=allow_write, timeout_s=chosen.timeout_s, python=chosen.python
+        workspace,
+        allow_write=allow_write,
+        timeout_s=chosen.timeout_s,
+        python=chosen.python,
+        **chosen.bridge_options(),
     )
     try:
         if selected is not None:
@@ -84,6 +88,7 @@ def run(arguments: argparse.Namespace) -> int:
                 bridges=selected,
                 python=chosen.python,
                 bridge_timeout_s=chosen.timeout_s,
+                **chosen.bridge_options(),
             )
             agent.subscribe(TurnPrinter(console))
             agents.append(agent)

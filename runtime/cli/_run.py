@@ -95,6 +95,7 @@ def run(namespace: argparse.Namespace) -> int:
             ("--allow-write", namespace.allow_write or None),
             ("--python", namespace.python),
             ("--bridge-timeout", namespace.bridge_timeout_s),
+            ("--no-jail", namespace.no_jail or None),
         ):
             if value is not None:
                 return _usage(f"{flag} needs --workspace DIR (it is about the workspace's bridges)")
@@ -171,6 +172,7 @@ def _workspace_bridges(namespace: argparse.Namespace) -> list[Any] | str:
                 allow_write=namespace.allow_write,
                 timeout_s=chosen.timeout_s,
                 python=chosen.python,
+                **chosen.bridge_options(),
             )
         )
     except (OSError, ValueError) as error:
