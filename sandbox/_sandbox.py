@@ -142,7 +142,7 @@ class Sandbox:
         return Session(self)
 
     def lockdown_report(self) -> dict[str, Any]:
-        """What the worker layer enforces here (e.g. ``{"seccomp": True, "rlimits": True}``)."""
+        """What the worker layer enforces here (e.g. ``{"seccomp": True, "landlock": True, "rlimits": True}``)."""
         self._ensure_open()
         worker = self._pool.acquire()
         try:

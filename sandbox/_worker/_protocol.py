@@ -124,10 +124,20 @@ def _cpu_is_free() -> bool:
     return _polling_pays
 
 
+_stat_fd = -1
+
+
 def _runnable_tasks() -> int:
+    """``procs_running`` from /proc/stat. The file is opened once and re-read with ``pread``:
+    the worker's first read (of ``init``) comes before its lockdown, after which Landlock lets
+    it open nothing outside the interpreter's files."""
+    global _stat_fd
     try:
-        with open("/proc/stat", "rb") as stat:
-            text = stat.read()
+        if _stat_fd < 0:
+            _stat_fd = os.open("/proc/stat", os.O_RDONLY | os.O_CLOEXEC)
+        text = b""
+        while chunk := os.pread(_stat_fd, 1 << 16, len(text)):  # many CPUs: more than 64 KiB
+            text += chunk
         start = text.index(b"procs_running ") + 14
         return int(text[start : text.index(b"\n", start)])
     except (OSError, ValueError):

@@ -4,16 +4,25 @@
 at import time (about 20-35 ms of a worker's ~100 ms start); the worker needs five functions, so
 it loads ``libseccomp.so.2`` itself and falls back to ``pyseccomp``'s lookup only when that
 soname is missing.
+
+A filter here is an allow-list: built with a default action (``errno_action(EPERM)``), then one
+``add(ALLOW, ...)`` per system call the worker needs, each with optional conditions on its
+arguments (all must hold). Calls for another architecture's ABI (i386 or x32 on x86-64) hit
+libseccomp's bad-architecture action, which kills the process.
 """
 
 from __future__ import annotations
 
 import ctypes
 
-__all__ = ["ALLOW", "MASKED_EQ", "Filter", "errno_action", "load_library"]
+__all__ = ["ALLOW", "EQ", "MASKED_EQ", "Condition", "Filter", "errno_action", "load_library"]
 
 ALLOW = 0x7FFF0000
+EQ = 4
 MASKED_EQ = 7
+
+Condition = tuple[int, int, int, int]
+"""``(argument index, EQ or MASKED_EQ, a, b)``: ``args[i] == a``, or ``args[i] & a == b``."""
 
 
 def errno_action(number: int) -> int:
@@ -59,31 +68,27 @@ def load_library() -> ctypes.CDLL | None:
 
 
 class Filter:
-    """A seccomp filter under construction (default action: allow)."""
+    """A seccomp filter under construction: ``default`` for every call no rule matches."""
 
-    def __init__(self, library: ctypes.CDLL) -> None:
+    def __init__(self, library: ctypes.CDLL, *, default: int) -> None:
         self._library = library
-        self._context = library.seccomp_init(ALLOW)
+        self._context = library.seccomp_init(default)
         if not self._context:
             raise OSError("seccomp_init failed")
 
-    def add(
-        self, action: int, syscall: str, *, arg: int = -1, mask: int = 0, value: int = 0
-    ) -> bool:
-        """Add a rule; ``arg >= 0`` adds the condition ``(args[arg] & mask) == value``.
+    def add(self, action: int, syscall: str, *conditions: Condition) -> bool:
+        """Add a rule for ``syscall`` that applies when every condition holds.
 
-        Returns ``False`` when the syscall does not exist on this architecture.
+        Returns ``False`` when the syscall does not exist on this architecture (``open`` on
+        arm64, for instance): there is nothing to allow or deny.
         """
         number = self._library.seccomp_syscall_resolve_name(syscall.encode())
         if number < 0:
             return False
-        if arg >= 0:
-            conditions = (_ArgCmp * 1)(_ArgCmp(arg, MASKED_EQ, mask, value))
-            status = self._library.seccomp_rule_add_array(
-                self._context, action, number, 1, conditions
-            )
-        else:
-            status = self._library.seccomp_rule_add_array(self._context, action, number, 0, None)
+        array = (_ArgCmp * max(len(conditions), 1))(*(_ArgCmp(*item) for item in conditions))
+        status = self._library.seccomp_rule_add_array(
+            self._context, action, number, len(conditions), array if conditions else None
+        )
         if status < 0:
             raise OSError(-status, f"seccomp rule for {syscall} refused")
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -133,3 +133,106 @@ def test_relative_path_without_resolving_agrees(workspace: Path) -> None:
     assert relative_path(root, root / "pkg" / "mod.py") == "pkg/mod.py"
     assert relative_path(root, root) == "."
     assert relative_path(root, "/usr/lib/python3/typing.pyi") == "/usr/lib/python3/typing.pyi"
+
+
+# --- A sibling folder that shares the workspace's name as a prefix (issue 12, section 6) -------
+#
+# ``ws-secrets/`` next to workspace ``ws/``: its real paths start with the workspace root's
+# characters, so any check written as ``startswith(root)`` without the separator lets a symlink
+# into it through. Every path-taking bridge family must refuse the links, and whole-tree calls
+# must not show what lies behind them.
+
+SECRET = "sk-sibling-9f2c"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def sibling(tmp_path: Path) -> Path:
+    """``tmp/ws`` (the workspace) beside ``tmp/ws-secrets``, one git repository holding both."""
+    root = tmp_path / "ws"
+    secrets = tmp_path / "ws-secrets"
+    (root / "pkg").mkdir(parents=True)
+    secrets.mkdir()
+    (root / "pkg" / "mod.py").write_text("def public() -> int:\n    return 1\n")
+    (secrets / "secret.py").write_text(
+        f"import os\n\nTOKEN = {SECRET!r}\n\n\ndef leaked_function() -> str:\n    return TOKEN\n"
+    )
+    (root / "leak.py").symlink_to(secrets / "secret.py")
+    (root / "vault").symlink_to(secrets)
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "both folders")
+    with (secrets / "secret.py").open("a") as changed:  # a change git must not show
+        changed.write(f"CHANGED = {SECRET!r}\n")
+    (root / "pkg" / "mod.py").write_text("def public() -> int:\n    return 2\n")
+    return root.resolve()
+
+
+def test_the_sibling_tree_really_shares_the_prefix(sibling: Path) -> None:
+    secret = os.path.realpath(sibling / "leak.py")
+    assert secret.startswith(str(sibling)) and not secret.startswith(str(sibling) + os.sep)
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("read_file", {"path": "leak.py"}),
+        ("read_file", {"path": "vault/secret.py"}),
+        ("list_files", {"path": "vault"}),
+        ("grep", {"pattern": "TOKEN", "path": "leak.py"}),
+        ("grep", {"pattern": "TOKEN", "path": "vault"}),
+        ("cst_find_pattern", {"pattern": "function:leaked*", "path": "leak.py"}),
+        ("cst_find_pattern", {"pattern": "function:leaked*", "path": "vault"}),
+        ("ruff_check", {"path": "leak.py"}),
+        ("git_diff", {"path": "leak.py"}),
+        ("git_log", {"path": "vault/secret.py"}),
+        ("document_symbols", {"file": "leak.py"}),
+        ("hover", {"file": "vault/secret.py", "symbol": "TOKEN"}),
+    ],
+)
+def test_links_into_a_sibling_folder_are_refused(
+    sibling: Path, name: str, arguments: dict[str, Any]
+) -> None:
+    from bridge_helpers import call
+
+    with pytest.raises(PathOutsideWorkspace) as raised:
+        call(sibling, name, **arguments)
+    assert "symlink" in str(raised.value)
+    assert SECRET not in str(raised.value)
+
+
+def test_whole_tree_bridges_show_nothing_behind_the_links(sibling: Path) -> None:
+    from bridge_helpers import call
+
+    listed = call(sibling, "list_files", path=".")
+    assert [file for file in listed.files if file.startswith("vault/")] == []
+    assert "pkg/mod.py" in listed.files
+    found = call(sibling, "grep", pattern=SECRET, path=".")
+    assert (found.match_count, found.matches) == (0, [])
+    functions = call(sibling, "cst_find_pattern", pattern="function:*", path=".")
+    assert [(match.file, match.name) for match in functions.matches] == [("pkg/mod.py", "public")]
+    linted = call(sibling, "ruff_check", path=".", select=["F401"])
+    assert linted.violations == []
+    status = call(sibling, "git_status")
+    assert [(change.path, change.status) for change in status.changes] == [
+        ("pkg/mod.py", "modified")
+    ]
+    diff = call(sibling, "git_diff")
+    assert [file.path for file in diff.files] == ["pkg/mod.py"]
+    assert SECRET not in diff.diff
+
+
+def test_relative_path_keeps_a_sibling_path_outside(sibling: Path) -> None:
+    secret = str(sibling.parent / "ws-secrets" / "secret.py")
+    assert relative_path(sibling, secret) == secret
+    assert relative_path(sibling, sibling / "pkg" / "mod.py") == "pkg/mod.py"

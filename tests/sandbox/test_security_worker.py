@@ -3,19 +3,21 @@
 ``Sandbox(_unsafe_skip_policy=True)`` is a test-only switch: snippets are compiled as plain
 Python with the real builtins, so ``import os`` works. What must still fail is everything the
 worker's lockdown forbids (seccomp and resource limits): writing or creating files, starting
-processes, opening sockets, signalling other processes. Reading files is *not* stopped by this
-layer alone (the language policy stops it); the last test pins that honestly.
+processes, opening sockets, signalling other processes, and (Landlock) reading anything but the
+interpreter's own files. ``test_worker_layer_alone.py`` has the attacks on the host itself.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sandbox import Limits, Sandbox
+from sandbox._worker._landlock import abi_version as landlock_abi_version
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,8 @@ def raw() -> Iterator[Sandbox]:
 
 def test_lockdown_is_active(raw: Sandbox) -> None:
     report = raw.lockdown_report()
-    assert report == {"seccomp": True, "rlimits": True}
+    landlock = sys.platform == "linux" and landlock_abi_version() > 0
+    assert report == {"seccomp": True, "landlock": landlock, "rlimits": True}
 
 
 def test_policy_is_really_off(raw: Sandbox) -> None:
@@ -117,6 +120,18 @@ def test_memory_limit_holds_without_the_policy(raw: Sandbox) -> None:
     assert raw.run("1 + 1").value == 2
 
 
-def test_reading_files_is_not_stopped_by_this_layer_alone(raw: Sandbox) -> None:
-    result = raw.run("open('/etc/hostname').read() is not None")
-    assert result.ok and result.value is True
+@pytest.mark.skipif(landlock_abi_version() == 0, reason="this kernel has no Landlock")
+@pytest.mark.parametrize(
+    "source",
+    [
+        "open('/etc/hostname').read()",
+        "import os\nos.listdir('/')",
+        "open('/etc/passwd').read()",
+        f"open({str(Path(__file__))!r}).read()",
+    ],
+)
+def test_reading_files_outside_the_interpreter_is_stopped(raw: Sandbox, source: str) -> None:
+    message = _refused(raw, source)
+    assert (
+        message.startswith("line ") and "PermissionError: [Errno 13] Permission denied" in message
+    )
