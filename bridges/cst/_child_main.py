@@ -7,6 +7,7 @@ parse. A file is decoded as Python decodes it (a BOM or a PEP 263 declaration, e
 
 from __future__ import annotations
 
+import ast
 import importlib
 import io
 import json
@@ -60,13 +61,18 @@ def decode_source(data: bytes) -> str:
 
 
 class Source:
-    """One file's text and, on demand, its LibCST module, positions and ``ast`` tree."""
+    """One file's text and, on demand, its LibCST module, positions and ``ast`` tree.
+
+    The ``ast`` tree is kept with the source, as the LibCST module is: the validators' prefilters
+    (``bridges.validators._prefilter``) of several calls on the same file share one parse.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[str] | None = None
         self._module: cst.Module | None = None
         self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
+        self._tree: ast.Module | bool | None = False
         self.parsed = False
         """Set when ``module`` was parsed by this call (a cache miss)."""
 
@@ -86,6 +92,15 @@ class Source:
                 ) from error
             self.parsed = True
         return self._module
+
+    def tree(self) -> ast.Module | None:
+        """The ``ast`` tree, or None when ``ast`` cannot parse the text (LibCST then decides)."""
+        if self._tree is False:
+            try:
+                self._tree = ast.parse(self.text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._tree = None
+        return self._tree if isinstance(self._tree, ast.Module) else None
 
     def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
         if self._positions is None:

@@ -26,12 +26,13 @@ Columns: ``ast`` counts UTF-8 bytes, LibCST characters; lines for the ``code`` f
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
-__all__ = ["FAST_KINDS", "fast_matches"]
+__all__ = ["FAST_KINDS", "fast_matches", "respelt_identifiers"]
 
 FAST_KINDS = frozenset({"function", "class", "call", "import", "decorator", "name", "attribute"})
 _NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -137,14 +138,65 @@ class _Finder:
             self.in_fstring.update(id(inner) for inner in ast.walk(node) if inner is not node)
 
 
-def _renamed_by_nfkc(text: str) -> bool:
-    """Whether an identifier might be spelt differently in ``ast`` (which applies NFKC to names)
-    than in the source: some character changes under NFKC into letters, digits or '_'."""
-    for char in {char for char in text if not char.isascii()}:
-        normal = unicodedata.normalize("NFKC", char)
-        if normal != char and any(part.isalnum() or part == "_" for part in normal):
-            return True
-    return False
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.cache
+def _identifier_char(char: str) -> bool:
+    """Whether ``char`` may continue an identifier (Python refuses any other in a name)."""
+    return f"a{char}".isidentifier()
+
+
+def _respelt_words(text: str) -> set[str]:
+    """The NFKC forms of the identifier-like words of ``text`` that NFKC changes.
+
+    Python accepts only identifier characters in a name and then applies NFKC to the whole
+    name, so ``ast`` spells it differently from the source exactly when such a word changes.
+    A word is a maximal run of identifier characters around a non-ASCII one; in strings and
+    comments it is a word too, which ``respelt_identifiers`` sorts out.
+    """
+    found: set[str] = set()
+    end = 0
+    for match in _NON_ASCII.finditer(text):
+        at = match.start()
+        if at < end or not _identifier_char(text[at]):
+            continue
+        start = at
+        while start and _identifier_char(text[start - 1]):
+            start -= 1
+        end = at + 1
+        while end < len(text) and _identifier_char(text[end]):
+            end += 1
+        word = text[start:end]
+        normal = unicodedata.normalize("NFKC", word)
+        if normal != word:
+            found.add(normal)
+    return found
+
+
+def _identifiers(tree: ast.Module) -> set[str]:
+    """Every identifier ``tree`` holds, as ``ast`` spells it (dotted names split at dots)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            continue
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, str):
+                names.update(value.split("."))
+            elif isinstance(value, list):
+                names.update(
+                    part for item in value if isinstance(item, str) for part in item.split(".")
+                )
+    return names
+
+
+def respelt_identifiers(text: str, tree: ast.Module) -> bool:
+    """Whether some identifier of the code is spelt differently in ``ast`` (which applies NFKC
+    to names) than in the source. Words that NFKC changes but that are no identifier of the
+    tree (superscripts, symbols and accents in strings and comments) do not count: rich's
+    ``progress.py`` (a '²' in a string) and ``_emoji_codes.py`` stay on the fast path."""
+    respelt = _respelt_words(text)
+    return bool(respelt) and not respelt.isdisjoint(_identifiers(tree))
 
 
 _WORD = re.compile(r"\w")
@@ -320,11 +372,11 @@ def fast_matches(
     """The matches LibCST would report, found with ``ast``; None when LibCST must decide."""
     if kind not in FAST_KINDS:
         return None
-    if not text.isascii() and _renamed_by_nfkc(text):
-        return None
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not text.isascii() and respelt_identifiers(text, tree):
         return None
     try:
         if kind in ("name", "attribute"):

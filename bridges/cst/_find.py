@@ -179,7 +179,15 @@ def find_pattern(context: BridgeContext, *, pattern: str, path: str, limit: int)
     limit the files not done yet are skipped as 'timeout' and the rest is returned.
     """
     kind, glob = parse_pattern(pattern)
-    scanned = scan(context, path=path, task=("find", kind, glob), bridge="cst_find_pattern")
+    pieces = [piece.encode() for piece in literal_pieces(glob)]
+    scanned = scan(
+        context,
+        path=path,
+        task=("find", kind, glob),
+        bridge="cst_find_pattern",
+        wanted=lambda data: all(piece in data for piece in pieces),
+        unwanted=[],
+    )
     matches: list[CstMatch] = []
     truncated = False
     searched = 0

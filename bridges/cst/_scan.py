@@ -14,7 +14,7 @@ as 'timeout' (partial results, not an exception), so a model can narrow the path
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -22,7 +22,7 @@ from bridges._record import BridgeContext
 from bridges.cst._cache import MODULE_CACHE, content_digest
 from bridges.cst._children import Job
 from bridges.cst._errors import SourceError
-from bridges.cst._workspace import python_files, relative_to_workspace
+from bridges.cst._workspace import python_sources
 from parsers.contracts import SkippedFile
 from parsers.contracts._skipped import SkipReason
 
@@ -40,6 +40,23 @@ _FIX = {
     "binary": "it is not Python source; give a .py text file",
     "crashed": "the file is too deeply nested or too large for the parser; simplify it",
 }
+
+
+def _plain(data: bytes) -> bool:
+    """Whether a child would decode ``data`` as UTF-8 without a skip, so that a text's search
+    for ASCII words equals a search of the bytes: no NUL byte, valid UTF-8, and no encoding
+    declaration in the first two lines (where Python looks for one)."""
+    if b"\x00" in data:
+        return False
+    if data.isascii():
+        return True
+    if b"coding" in b"\n".join(data.split(b"\n", 2)[:2]):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -65,8 +82,16 @@ def scan(
     task: tuple[Any, ...],
     bridge: str,
     key: Hashable | None = None,
+    wanted: Callable[[bytes], bool] | None = None,
+    unwanted: Any = None,
 ) -> Scan:
     """Run ``task`` on every Python file under ``path`` (see the module docstring).
+
+    ``wanted`` tells from a file's bytes whether the task can find anything in it; a file that
+    a child would decode as UTF-8 (``_plain``) and that it rejects gets the value ``unwanted``
+    without being sent to a child. Sending, decoding and answering cost more than the search on
+    most files (a validator's trigger words, the literal parts of a pattern); other files still
+    go to the children, so that an undecodable one is reported as skipped.
 
     The child gets ``(*task, relative_path, single)``, ``single`` telling it that this is the
     one file asked about (then it parses even when a pre-filter says nothing can match, so that a
@@ -75,12 +100,11 @@ def scan(
     """
     key = task if key is None else key
     deadline = time.monotonic() + context.timeout_s
-    files = python_files(context.workspace, path)
+    files = python_sources(context.workspace, path)
     single = len(files) == 1 and path.endswith(".py")
     slots: list[tuple[str, Any] | SkippedFile | None] = []
     pending: list[tuple[int, str, Job]] = []
-    for file in files:
-        relative = relative_to_workspace(context.workspace, file)
+    for file, relative in files:
         try:
             size = file.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -97,6 +121,9 @@ def scan(
             slots.append(
                 SkippedFile(file=relative, reason="unreadable", detail=str(error.strerror))
             )
+            continue
+        if wanted is not None and not single and _plain(data) and not wanted(data):
+            slots.append((relative, unwanted))
             continue
         digest = content_digest(data)
         cached = MODULE_CACHE.lookup((key, relative, digest))

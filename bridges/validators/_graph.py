@@ -12,6 +12,8 @@ from typing import Any
 from bridges._record import BridgeContext
 from bridges.cst._scan import scan
 from bridges.validators._base import Rule
+from bridges.validators._runner import triggered_bytes
+from bridges.validators._svcs import FACT_TRIGGERS
 from parsers.contracts import SkippedFile, ValidationIssue
 
 __all__ = ["GRAPH_RULES", "dependency_graph_issues"]
@@ -48,7 +50,14 @@ def dependency_graph_issues(
     The facts of each file are gathered in the parser children and cached by content; a file
     without registrations or lookups is not parsed.
     """
-    scanned = scan(context, path=path, task=("facts",), bridge="check_dependency_graph")
+    scanned = scan(
+        context,
+        path=path,
+        task=("facts",),
+        bridge="check_dependency_graph",
+        wanted=triggered_bytes(FACT_TRIGGERS),
+        unwanted=None,
+    )
     sources = [(relative, facts) for relative, facts in scanned.values if facts is not None]
     return _analyse(sources), scanned.skipped
 

@@ -90,21 +90,32 @@ class LayersValidator(Validator):
             return True
         return any(_within(target_layer, allowed) for allowed in self.layer_rules[self.own])
 
-    def _check(self, rule_id: str, node: cst.CSTNode, target: str) -> None:
+    def violation(self, target: str) -> str | None:
+        """The layer of ``target`` when this module may not import it, else None."""
         if self.own is None:
-            return
+            return None
         layer = layer_of(target, self.layers)
         if layer is None or self._allowed(layer):
-            return
+            return None
+        return layer
+
+    def explain(self, target: str) -> tuple[str, str] | None:
+        """(message, suggestion) of an import of ``target`` this module may not make."""
+        layer = self.violation(target)
+        if layer is None or self.own is None:
+            return None
         allowed = ", ".join(self.layer_rules[self.own])
         may = f"may import only {allowed}" if allowed else "may import no other layer"
-        self.report(
-            rule_id,
-            node,
+        return (
             f"{self.module} (layer {self.own}) imports {target} (layer {layer}); {self.own} {may}",
             f"move the code that needs {layer} out of {self.own}, or change the rules if "
             "the design allows it",
         )
+
+    def _check(self, rule_id: str, node: cst.CSTNode, target: str) -> None:
+        explained = self.explain(target)
+        if explained is not None:
+            self.report(rule_id, node, *explained)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -112,32 +123,40 @@ class LayersValidator(Validator):
             if name is not None:
                 self._check("LAYER001", node, name)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = import_module_name(node)
-        if node.relative:
+    def from_targets(self, module: str, level: int, names: list[str]) -> list[str]:
+        """The modules ``from <module> import <names>`` is checked as (``module`` with its
+        leading dots, ``level`` of them; no names for ``import *``)."""
+        if level:
             base = self.package.split(".") if self.package else []
-            up = len(node.relative) - 1
+            up = level - 1
             if up > len(base):
-                return
+                return []
             base = base[: len(base) - up] if up else base
             rest = module.lstrip(".")
             module = ".".join([*base, *([rest] if rest else [])])
+        # 'from shop.web import services' imports the module shop.web.services: check the most
+        # specific layer each imported name belongs to.
+        module_layer = layer_of(module, self.layers)
+        targets: list[str] = []
+        checked_module = False
+        for name in names or [""]:
+            full = f"{module}.{name}" if name else module
+            if name and layer_of(full, self.layers) != module_layer:
+                targets.append(full)
+            elif not checked_module:
+                checked_module = True
+                targets.append(module)
+        return targets
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         names = (
             [dotted_name(alias.name) or "" for alias in node.names]
             if not isinstance(node.names, cst.ImportStar)
             else []
         )
-        # 'from shop.web import services' imports the module shop.web.services: check the most
-        # specific layer each imported name belongs to.
-        module_layer = layer_of(module, self.layers)
-        checked_module = False
-        for name in names or [""]:
-            full = f"{module}.{name}" if name else module
-            if name and layer_of(full, self.layers) != module_layer:
-                self._check("LAYER001", node, full)
-            elif not checked_module:
-                checked_module = True
-                self._check("LAYER001", node, module)
+        module = import_module_name(node)
+        for target in self.from_targets(module, len(node.relative), names):
+            self._check("LAYER001", node, target)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted_name(node.func)

@@ -9,7 +9,7 @@ cannot report anything there, so that file is not parsed at all.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, cast
 
 from bridges._record import BridgeContext
@@ -19,7 +19,7 @@ from bridges.validators._base import Validator
 from parsers.contracts import SkippedFile, ValidationIssue, ValidationResult
 from parsers.contracts._skipped import SkipReason
 
-__all__ = ["collect_issues", "result_of", "run_task", "triggered"]
+__all__ = ["collect_issues", "result_of", "run_task", "triggered", "triggered_bytes"]
 
 
 def triggered(triggers: tuple[str, ...], text: str) -> bool:
@@ -28,6 +28,24 @@ def triggered(triggers: tuple[str, ...], text: str) -> bool:
         return True
     lowered = text.lower()
     return any(trigger.lower() in lowered for trigger in triggers)
+
+
+def triggered_bytes(triggers: tuple[str, ...]) -> Callable[[bytes], bool] | None:
+    """``triggered`` on the bytes of a UTF-8 file, for the host to leave files out before they
+    are sent to a child (``scan``'s ``wanted``); None when there are no triggers."""
+    if not triggers:
+        return None
+    words = [trigger.lower().encode() for trigger in triggers]
+
+    def wanted(data: bytes) -> bool:
+        # bytes.lower() lowers ASCII only; of all other characters only these two lower to
+        # ASCII letters (KELVIN SIGN to 'k', U+0130 to 'i' and a combining dot).
+        if b"\xe2\x84\xaa" in data or b"\xc4\xb0" in data:
+            return True
+        lowered = data.lower()
+        return any(word in lowered for word in words)
+
+    return wanted
 
 
 def _issues(validator: Validator, source: Source) -> list[list[Any]]:
@@ -46,14 +64,31 @@ def _issues(validator: Validator, source: Source) -> list[list[Any]]:
 
 
 def run_task(task: tuple[Any, ...], source: Source) -> Any:
-    """A validator task on one file (runs in a parser child): issues or svcs facts as JSON."""
+    """A validator task on one file (runs in a parser child): issues or svcs facts as JSON.
+
+    Unless ``strict`` (the one file asked about, always parsed so that a syntax error is
+    reported), a file is parsed with LibCST only when it has a trigger word and ``ast`` finds a
+    node the validator's rules look at (``_prefilter``).
+    """
+    from bridges.validators._layers import LayersValidator
+    from bridges.validators._prefilter import facts_may_exist, layer_issues, may_report
+
     if task[0] == "facts":
         from bridges.validators._svcs import FACT_TRIGGERS, facts_as_data
 
         strict = task[2]
-        return facts_as_data(source) if strict or triggered(FACT_TRIGGERS, source.text) else None
+        if strict or (triggered(FACT_TRIGGERS, source.text) and facts_may_exist(source)):
+            return facts_as_data(source)
+        return None
     _, validator_class, options, relative, strict = task
-    if not strict and not triggered(validator_class.triggers, source.text):
+    if validator_class is LayersValidator and not strict and triggered(("import",), source.text):
+        answered = layer_issues(source, options, relative)
+        if answered is not None:
+            return answered
+    if not strict and not (
+        triggered(validator_class.triggers, source.text)
+        and may_report(validator_class, source, options, relative)
+    ):
         return []
     return _issues(validator_class(file=relative, **options), source)
 
@@ -107,7 +142,15 @@ def collect_issues(
     validator and its options in the results cache."""
     task = ("validate", validator, dict(options))
     if _importable(validator):
-        scanned = scan(context, path=path, task=task, key=key, bridge=validator.name)
+        scanned = scan(
+            context,
+            path=path,
+            task=task,
+            key=key,
+            bridge=validator.name,
+            wanted=triggered_bytes(validator.triggers),
+            unwanted=[],
+        )
         values, skipped = scanned.values, scanned.skipped
     else:
         values, skipped = _in_host(context, path=path, task=task)
