@@ -171,7 +171,7 @@ def run_tool(
         stdout, stderr = _communicate(process, stdout_sink, timeout_s)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        process.communicate()
+        _reap(process)
         raise ToolTimeout(
             f"'{name}' did not finish within {timeout_s:g} s and was stopped; run it on a "
             "smaller path (a single file or folder) or a narrower selection",
@@ -179,7 +179,7 @@ def run_tool(
         ) from None
     except BaseException:  # a sink that broke its promise, an interrupt: leave no tool behind
         _kill_group(process)
-        process.communicate()
+        _reap(process)
         raise
     duration = time.perf_counter() - started
     run = ToolRun(
@@ -267,6 +267,21 @@ def _widen(descriptor: int) -> None:
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    """Collect a killed tool without waiting for its pipes to close.
+
+    ``communicate()`` would read until every writer of the pipes is gone, and a process that
+    left the tool's group (a test's daemon started with ``setsid``) may hold them for ever: the
+    bridge, and the host thread running it, would hang past its own time limit. Our ends are
+    closed instead (such a writer gets SIGPIPE), and the killed tool itself is waited for.
+    """
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 def crash_message(run: ToolRun) -> str:

@@ -48,6 +48,20 @@ def test_a_tool_that_closes_its_output_but_keeps_running_is_killed(tmp_path: Pat
         run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=0.5)
 
 
+@pytest.mark.timeout(15)  # the bug was a hang: pytest-timeout turns it into a failure
+def test_a_timeout_does_not_wait_for_a_process_that_left_the_tool_s_group(tmp_path: Path) -> None:
+    # A daemon in a session of its own survives the group kill and holds the output pipes; the
+    # old code then read them until the daemon ended (here 40 s, past the test's limit).
+    script = (
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(40)'],"
+        " start_new_session=True)\n"
+        "time.sleep(30)\n"
+    )
+    with pytest.raises(ToolTimeout, match=r"did not finish within 0\.5 s"):
+        run_tool(PYTHON, ["-c", script], cwd=tmp_path, timeout_s=0.5)
+
+
 def test_an_unexpected_exit_status(tmp_path: Path) -> None:
     script = "import sys; print('boom: disk on fire', file=sys.stderr); sys.exit(3)"
     with pytest.raises(ToolCrashed, match="exit status 3: boom: disk on fire"):
