@@ -23,8 +23,10 @@ Unknown keys are an error (a typo should not be silently ignored).
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -85,8 +87,22 @@ def load_config(workspace: Path) -> PunieConfig:
         try:
             return PunieConfig.model_validate({**table, "source": str(path)})
         except ValidationError as error:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-            )
+            problems = "; ".join(_problem(item) for item in error.errors(include_url=False))
             raise ConfigError(f"{path}: invalid punie settings: {problems}") from error
     return PunieConfig()
+
+
+def _problem(item: Any) -> str:
+    """One validation error as a line a person can act on: a typo names the nearest key.
+
+    pydantic's own "Extra inputs are not permitted" says what is wrong but not what was meant,
+    and ``max_turn`` for ``max_turns`` is the usual way a settings file goes wrong.
+    """
+    location = ".".join(str(part) for part in item["loc"])
+    if item["type"] != "extra_forbidden" or len(item["loc"]) != 1:
+        return f"{location}: {item['msg']}"
+    keys = [name for name in PunieConfig.model_fields if name != "source"]
+    close = difflib.get_close_matches(location[:100], keys, n=1, cutoff=0.6)
+    if close:
+        return f"{location}: unknown setting; did you mean '{close[0]}'?"
+    return f"{location}: unknown setting; the settings are: {', '.join(keys)}"

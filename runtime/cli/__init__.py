@@ -14,8 +14,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["SUBCOMMANDS", "build_parser", "main", "package_version"]
 
 # name -> one-line help; the module runtime.cli._<name> supplies the details.
 SUBCOMMANDS: dict[str, str] = {
@@ -39,6 +43,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         ),
         epilog="Run 'punie COMMAND --help' for the options of one command.",
     )
+    parser.add_argument("--version", action=_VersionAction, help="print punie's version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
         if name == selected:
@@ -48,6 +53,36 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
                 continue
         subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, read from the installed package's metadata only when asked for.
+
+    ``importlib.metadata`` costs milliseconds to import, so it is not paid by every command.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"punie {package_version()}\n")
+        parser.exit()
+
+
+def package_version() -> str:
+    """punie's version from its package metadata (the one number ``pyproject.toml`` sets)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("punie")
+    except PackageNotFoundError:
+        return "unknown (punie is not installed as a package; run it with uv run or uv tool)"
 
 
 def _load(name: str) -> ModuleType | None:

@@ -2,8 +2,8 @@
 
 The text is ``sandbox.render_stubs(bridges.default_bridges(workspace))``: the same function the
 runtime uses to build the prompt, so what this prints is what the model reads. ``--json`` prints
-one object per bridge instead (name, whether it writes, its own stub, argument and result JSON
-schemas), for tools and editors. A first line on stderr names the project's Python the bridges
+JSON Lines instead: one compact object per line and per bridge (name, whether it writes, its own
+stub, argument and result JSON schemas), so tools and editors can read it a line at a time. A first line on stderr names the project's Python the bridges
 use and why (``--python``, ``python`` in ``[tool.punie]``, the workspace's ``.venv``...), a
 second where ``pytest_run`` runs the project's code (the jail, or why there is none). Exit
 status: 0 success, 2 usage error (no such folder, a wrong ``--python`` or settings file).
@@ -45,7 +45,9 @@ def register(subparsers: Any) -> None:
         help="include the bridges that change files (write_file, ...)",
     )
     parser.add_argument(
-        "--json", action="store_true", help="print one JSON object per bridge instead of stubs"
+        "--json",
+        action="store_true",
+        help="print JSON Lines instead of stubs: one JSON object per line, one line per bridge",
     )
     add_environment_options(parser, timeout=False)
     parser.set_defaults(handler=show_bridges)
@@ -80,17 +82,15 @@ def show_bridges(namespace: argparse.Namespace) -> int:
         sys.stdout.write(render_stubs(functions))
         return 0
     writing = {record.name for record in registry() if record.writes}
-    documents = [
-        {
+    for function in functions:
+        document = {
             "name": function.name,
             "writes": function.name in writing,
             "stub": render_stub(function),
             "arguments": function.argument_model.model_json_schema(),
             "result": _schema(function.result_type),
         }
-        for function in functions
-    ]
-    sys.stdout.write(json.dumps(documents, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
     return 0
 
 

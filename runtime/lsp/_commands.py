@@ -87,9 +87,10 @@ class Commands:
         """Run the agent on ``question`` when a model is configured; (result, summary)."""
         if not model:
             message = (
-                "no model is configured for punie.ask: set initializationOptions "
+                'no model is configured for punie.ask: set model = "SPEC" in the '
+                "workspace's punie.toml or [tool.punie], or initializationOptions "
                 '{"model": "SPEC"} (e.g. "openai:http://127.0.0.1:8080/v1#MODEL" or '
-                '"mlx:PATH") or send it with workspace/didChangeConfiguration'
+                '"mlx:PATH"), or send it with workspace/didChangeConfiguration'
             )
             data = {"ok": False, "answer": None, "trace_id": None, "error": message}
             return data, f"punie: {message}"

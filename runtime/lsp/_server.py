@@ -166,11 +166,13 @@ class PunieLanguageServer(LanguageServer):
 
 
 def _workspace_defaults(ls: PunieLanguageServer, root: Path) -> ServerSettings | None:
-    """``python`` and ``bridge_timeout_s`` of the workspace's ``[tool.punie]``/``punie.toml``, as
-    the settings an editor's own then override; None (punie's defaults) when there are none."""
+    """``python``, ``model`` and ``bridge_timeout_s`` of the workspace's ``[tool.punie]`` or
+    ``punie.toml``, as the settings an editor's own then override; None (punie's defaults) when
+    there are none. The model counts here as it does for ``punie ask``: a project that names its
+    model should not need it repeated in every editor's initializationOptions."""
     try:
         config = load_config(root)
-        updates = {"python": config.python}
+        updates: dict[str, Any] = {"python": config.python, "model": config.model}
         if config.bridge_timeout_s is not None:
             updates["timeout_s"] = min(config.bridge_timeout_s, 600.0)
         return ServerSettings.model_validate(updates)

@@ -77,6 +77,58 @@ def _to_data(value: Any, depth: int = 0) -> Any:
     raise _NotData
 
 
+def _capped_data(value: Any, budget: list[int], depth: int = 0) -> Any:
+    """``_to_data`` for a last-expression value, kept to about ``budget[0]`` characters of JSON.
+
+    A value is shown to a person and read by the model, so ``list(range(10**6))`` must not
+    become megabytes: once the budget is spent, a list ends with a note string
+    ``"... (N more items)"``, a dict with a ``"..."`` key ``"(N more keys)"``, a string with
+    ``"... (N more characters)"``. The shape stays data (a list stays a list), and the note
+    says how much was cut. Each scalar costs its printed length plus two for the separator.
+    """
+    kind = type(value)
+    if value is None or kind is bool:
+        budget[0] -= 6
+        return value
+    if kind is str:
+        room = max(budget[0], 0)
+        budget[0] -= len(value) + 4
+        return value if len(value) <= room else _bounded(value, room)
+    if kind is int or kind is float:
+        if kind is int and value.bit_length() > 4000:
+            raise _NotData
+        if kind is float and not math.isfinite(value):
+            raise _NotData
+        budget[0] -= len(repr(value)) + 2
+        return value
+    if depth > 60:
+        raise _NotData
+    budget[0] -= 2
+    if kind is list or kind is tuple:
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            if budget[0] <= 0:
+                items.append(f"... ({len(value) - index} more items)")
+                break
+            items.append(_capped_data(item, budget, depth + 1))
+        return items
+    if kind is Record:
+        value = object.__getattribute__(value, "_fields")
+        kind = type(value)
+    if kind is dict:
+        result: dict[str, Any] = {}
+        for index, (key, item) in enumerate(value.items()):
+            if type(key) is not str:
+                raise _NotData
+            if budget[0] <= 0:
+                result["..."] = f"({len(value) - index} more keys)"
+                break
+            budget[0] -= len(key) + 4
+            result[key] = _capped_data(item, budget, depth + 1)
+        return result
+    raise _NotData
+
+
 def _from_data(data: Any, shape: Any) -> Any:
     if shape is None or data is None:
         return data
@@ -400,7 +452,7 @@ class Worker:
         if kind is str:
             return value if len(value) <= self.value_chars else _bounded(value, self.value_chars)
         try:
-            data = _to_data(value)
+            data = _capped_data(value, [self.value_chars])
         except (_NotData, RecursionError):
             return _safe_repr(value, self.value_chars)
         return data
@@ -425,10 +477,13 @@ class Worker:
                 f"{self.recursion_depth} nested calls); use a loop instead"
             )
         elif isinstance(raised, NameError) and getattr(raised, "name", None):
-            known = [*self.proxies, *BUILTINS, *STAND_INS]
-            guess = nearest(str(raised.name), known)
-            if guess:
-                text += f"; did you mean '{guess}'?"
+            missing = str(raised.name)
+            if missing in STAND_INS:  # "did you mean 'math'?" would name the very same word
+                text += f"; '{missing}' is a module: add `import {missing}` first"
+            else:
+                guess = nearest(missing, [*self.proxies, *BUILTINS, *STAND_INS])
+                if guess:
+                    text += f"; did you mean '{guess}'?"
         where = f"line {line}: " if line else ""
         lines = source.splitlines()
         trace: list[str] = []

@@ -73,7 +73,7 @@ def test_allow_write_adds_the_writing_bridges(
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bridges", "--workspace", str(tmp_path), "--json", "--allow-write"]) == 0
-    documents = json.loads(capsys.readouterr().out)
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     by_name = {document["name"]: document for document in documents}
     assert by_name["write_file"]["writes"] is True
     assert by_name["typecheck"]["writes"] is False

@@ -207,7 +207,8 @@ def test_ordinary_snippets_run_under_the_allow_list() -> None:
     after the lockdown), host calls with records, big output and big values, sessions."""
     from sandbox_support import HOST_FUNCTIONS
 
-    with Sandbox(host_functions=HOST_FUNCTIONS, limits=Limits(timeout_s=10.0)) as sandbox:
+    limits = Limits(timeout_s=10.0, value_chars=1024 * 1024)  # a big value crosses whole
+    with Sandbox(host_functions=HOST_FUNCTIONS, limits=limits) as sandbox:
         assert sandbox.lockdown_report() == {"seccomp": True, "landlock": LANDLOCK, "rlimits": True}
         standins = sandbox.run(
             "import json, re, math\n"
