@@ -120,6 +120,20 @@ class Repl:
         self._ask = ask
         self._checker = Prechecker(functions)
 
+    def interrupted(self) -> Text:
+        """After Ctrl-C stopped a snippet: its worker was killed, and the namespace with it.
+
+        The sandbox discards a session's worker when a run is interrupted (there is no way to stop
+        a snippet and keep the process it ran in), so the next snippet starts from an empty
+        namespace; the bridges, history and the agent are kept. Say so once, in one line.
+        """
+        self.names.clear()
+        return Text(
+            "interrupted: the snippet was stopped and its sandbox worker replaced; names bound "
+            "in this session are lost (':load FILE' restores a ':save')",
+            "yellow",
+        )
+
     def close(self) -> None:
         self.session.close()
         if self._own_sandbox:
@@ -363,6 +377,9 @@ def run_repl(repl: Repl, *, history: Path, console: Console | None = None) -> in
             break
         try:
             shown = repl.handle(text)
+        except KeyboardInterrupt:  # Ctrl-C stops what runs, never the REPL
+            snippet = not text.lstrip().startswith(":")
+            shown = repl.interrupted() if snippet else Text("interrupted", "yellow")
         except Exception as error:  # a REPL must survive anything its user types
             shown = Text(f"{type(error).__name__}: {error}", "red")
         if shown is None:

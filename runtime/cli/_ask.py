@@ -3,7 +3,8 @@
 Defaults come from ``[tool.punie]`` in the workspace's pyproject.toml or its punie.toml; options
 on the command line win. ``--json`` prints only the ``AgentResult`` as JSON (for scripts).
 Exit status: 0 when the model answered, 1 when a limit ended the run or the model failed, 2 for
-usage errors.
+usage errors, 130 when Ctrl-C interrupted it (one line on stderr, no traceback; the trace keeps the
+run up to the interruption).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import Any
 
 from runtime.cli._environment import add_environment_options, bridge_settings
 
-__all__ = ["bridge_list", "register"]
+__all__ = ["INTERRUPTED", "MAX_TIME_DEFAULT_S", "bridge_list", "register"]
+
+MAX_TIME_DEFAULT_S = 300.0
+"""``AgentLimits().max_time_s``, spelt out so ``--help`` does not import the runtime (a test
+keeps the two equal)."""
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +43,12 @@ def register(subparsers: Any) -> None:
         "--workspace", type=Path, default=Path("."), help="project root (default: .)"
     )
     parser.add_argument("--max-turns", type=int, help="model replies per question (default 8)")
-    parser.add_argument("--max-time", type=float, dest="max_time_s", help="seconds per question")
+    parser.add_argument(
+        "--max-time",
+        type=float,
+        dest="max_time_s",
+        help=f"seconds per question (default {MAX_TIME_DEFAULT_S:g})",
+    )
     parser.add_argument("--max-tokens", type=int, help="tokens per question, prompts included")
     parser.add_argument("--temperature", type=float, help="0 = greedy (default)")
     parser.add_argument("--seed", type=int, help="sampling seed when temperature > 0")
@@ -51,6 +64,10 @@ def register(subparsers: Any) -> None:
     add_environment_options(parser)
     parser.add_argument("--no-trace", action="store_true", help="do not record a trace")
     parser.add_argument("--json", action="store_true", help="print the AgentResult as JSON only")
+    parser.epilog = (
+        "exit status: 0 the model answered, 1 a limit ended the run or it failed, 2 usage error, "
+        "130 interrupted with Ctrl-C."
+    )
     parser.set_defaults(handler=run)
 
 
@@ -63,7 +80,15 @@ def bridge_list(text: str) -> list[str]:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from rich.console import Console
+    """Handler of ``punie ask``: Ctrl-C anywhere (loading the model, a turn) ends it in one line."""
+    try:
+        return _ask(arguments)
+    except KeyboardInterrupt:
+        sys.stderr.write("punie ask: interrupted (Ctrl-C)\n")
+        return INTERRUPTED
+
+
+def _ask(arguments: argparse.Namespace) -> int:
     from rich.text import Text
 
     from runtime import (
@@ -74,10 +99,10 @@ def run(arguments: argparse.Namespace) -> int:
         UsageError,
         load_config,
     )
-    from runtime.cli._display import TurnPrinter, error_text
+    from runtime.cli._display import TurnPrinter, error_text, make_console
     from sandbox import SandboxError
 
-    errors = Console(stderr=True)
+    errors = make_console(stderr=True)
     workspace: Path = arguments.workspace.expanduser().resolve()
     if not workspace.is_dir():
         errors.print(error_text(f"workspace {workspace} is not a folder"))
@@ -138,21 +163,20 @@ def run(arguments: argparse.Namespace) -> int:
     except UsageError as error:
         errors.print(error_text(f"{error}"))
         return 2
+    printer = TurnPrinter(make_console())
     with agent:
         if not arguments.json:
-            agent.subscribe(TurnPrinter(Console()))
+            agent.subscribe(printer)
         try:
             result = agent.ask(arguments.question)
         except UsageError as error:
             errors.print(error_text(f"{error}"))
             return 2
         except (PunieRuntimeError, SandboxError) as error:
-            errors.print(error_text(f"{type(error).__name__}: {error}"))
+            if not printer.ended:  # else the run's last line ("run ended: error: ...") said it
+                errors.print(error_text(f"{type(error).__name__}: {error}"))
             for note in getattr(error, "__notes__", ()):  # the trace id of the failed run
                 errors.print(Text(f"  {note} ('punie traces show' has the run up to the failure)"))
-            return 1
-        except KeyboardInterrupt:
-            errors.print(Text("cancelled", "yellow"))
             return 1
     if arguments.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")

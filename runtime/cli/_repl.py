@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    """Handler of ``punie repl``; Ctrl-C while it starts ends it in one line (status 130)."""
+    try:
+        return _repl(arguments)
+    except KeyboardInterrupt:
+        sys.stderr.write("punie repl: interrupted (Ctrl-C)\n")
+        return 130
+
+
+def _repl(arguments: argparse.Namespace) -> int:
     from rich.console import Console, RenderableType
     from rich.text import Text
 

@@ -6,8 +6,10 @@ unless ``--allow-write``, in the project's Python (``--python``) with a time lim
 (``--bridge-timeout``; both also read from ``[tool.punie]``), and the snippet is first compared with their stubs by
 ``sandbox.precheck``: what it finds (a misspelt bridge or field, a positional argument) is printed
 to stderr as a warning, the way the agent would tell the model, and the snippet still runs. Output: the snippet's printed text, then the value of its last
-expression (``repr``-like, JSON for data); or, with ``--json``, the whole ``RunResult``. Exit
-status: 0 the snippet succeeded, 1 it failed, 2 usage error.
+expression (``repr``-like, JSON for data); or, with ``--json``, the whole ``RunResult``. An error
+is printed as the model reads it, followed by a ``hint:`` line naming the flag that changes it
+(``--timeout``, ``--memory``, ``--allow-write``): the model cannot pass flags, a person can. Exit
+status: 0 the snippet succeeded, 1 it failed, 2 usage error, 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from typing import Any
 
 from runtime.cli._environment import add_environment_options, bridge_settings
 
-__all__ = ["register", "run"]
+__all__ = ["INTERRUPTED", "person_hint", "register", "run"]
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
+
+_NEEDS_WRITING = "needs writing, which this session does not allow"
+"""How a writing bridge refuses in a read-only session (bridges' ``_require_write``)."""
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +42,7 @@ def register(subparsers: Any) -> None:
         ),
         epilog=(
             "exit status: 0 the snippet succeeded, 1 it failed (the error is printed to stderr), "
-            "2 usage error.  Example: punie run -c 'import math; math.sqrt(2)'"
+            "2 usage error, 130 interrupted with Ctrl-C.  Example: punie run -c 'import math; math.sqrt(2)'"
         ),
     )
     parser.add_argument("file", nargs="?", help="snippet file, or '-' for stdin (the default)")
@@ -72,12 +80,41 @@ def _read_source(namespace: argparse.Namespace) -> str | None:
             return None
         return namespace.code
     if namespace.file in (None, "-"):
+        if sys.stdin.isatty():  # else it looks like a hang
+            print(
+                "punie run: reading the snippet from stdin; end it with Ctrl-D "
+                "(or pass -c CODE or FILE)",
+                file=sys.stderr,
+            )
         return sys.stdin.read()
     return Path(namespace.file).read_text(encoding="utf-8")
 
 
 def run(namespace: argparse.Namespace) -> int:
-    """Handler of ``punie run``."""
+    """Handler of ``punie run``: Ctrl-C stops the snippet and ends in one line, no traceback."""
+    try:
+        return _run(namespace)
+    except KeyboardInterrupt:
+        sys.stderr.write("punie run: interrupted (Ctrl-C); the snippet was stopped\n")
+        return INTERRUPTED
+
+
+def person_hint(kind: str, message: str, limits: Any, *, workspace: bool) -> str | None:
+    """The flag a person can pass to change a failed run's error, or None.
+
+    The sandbox's messages speak to the model ("do less work", "the sandbox's memory_mb"), which
+    cannot change its limits; the person who typed ``punie run`` can.
+    """
+    if kind == "timeout":
+        return f"this run's limit was {limits.timeout_s:g} s; pass --timeout S to allow more"
+    if kind == "memory":
+        return f"this run's limit was {limits.memory_mb} MiB; pass --memory MB to allow more"
+    if kind == "host_function" and _NEEDS_WRITING in message and workspace:
+        return "pass --allow-write to let the snippet change files in the workspace"
+    return None
+
+
+def _run(namespace: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from sandbox import Limits, Sandbox, precheck
@@ -138,6 +175,9 @@ def run(namespace: argparse.Namespace) -> int:
     print(f"error ({error.kind}): {error.message}", file=sys.stderr)
     if error.traceback:
         print(error.traceback, file=sys.stderr)
+    hint = person_hint(error.kind, error.message, limits, workspace=namespace.workspace is not None)
+    if hint is not None:
+        print(f"hint: {hint}", file=sys.stderr)
     return 1
 
 

@@ -68,13 +68,11 @@ def positive_int(text: str) -> int:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from runtime import TraceError, TraceStore
-    from runtime.cli._display import error_text
+    from runtime.cli._display import error_text, make_console
 
     store = TraceStore(arguments.dir)
-    console = Console()
+    console = make_console()
     try:
         if arguments.action == "list":
             return _list(store, console, arguments.limit)
@@ -82,7 +80,7 @@ def run(arguments: argparse.Namespace) -> int:
             return _show(store, console, arguments.trace_id, arguments.json)
         return _export(store, arguments)
     except TraceError as error:
-        Console(stderr=True).print(error_text(f"{error}"))
+        make_console(stderr=True).print(error_text(f"{error}"))
         return 1
 
 
@@ -128,7 +126,7 @@ def _show(store: Any, console: Any, trace_id: str, raw: bool) -> int:
     for event in trace.events:
         printer(event)
     if trace.outcome == "incomplete":
-        console.print("[yellow]the run did not finish (the process ended first)[/]")
+        console.print(Text("the run did not finish (the process ended first)", "yellow"))
     return 0
 
 
