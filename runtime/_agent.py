@@ -20,12 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from opentelemetry.trace import TracerProvider
+
 import sandbox
 from runtime._errors import UsageError
 from runtime._events import Event, Subscriber
 from runtime._loop import RunLoop
 from runtime._results import AgentLimits, AgentResult, CancelToken
 from runtime._select import select_host_functions
+from runtime._telemetry import get_tracer
 from runtime.models import GenerationSettings, Model, model_from_spec
 from runtime.template import USAGE_RULES, system_prompt_for
 from runtime.traces import TraceRecorder
@@ -45,6 +48,8 @@ class Agent:
     ``bridges.find_project_python``), ``bridge_timeout_s`` (the limit of one tool run), ``jail``
     ('auto', a bwrap path, or 'off': where ``pytest_run`` runs the project's code) and
     ``jail_network`` go to ``default_bridges``; they are ignored when ``host_functions`` is given.
+    ``tracer_provider`` receives the run's OpenTelemetry spans (``punie.agent.ask`` and its
+    children); by default the global provider, a no-op unless the application configured one.
     """
 
     def __init__(
@@ -65,6 +70,7 @@ class Agent:
         bridge_timeout_s: float = 60.0,
         jail: str = "auto",
         jail_network: bool = False,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
         if isinstance(model, str):
@@ -95,6 +101,14 @@ class Agent:
         if bridges is not None:
             self.host_functions = select_host_functions(self.host_functions, bridges)
         self.limits = limits or AgentLimits()
+        if tracer_provider is not None and not callable(
+            getattr(tracer_provider, "get_tracer", None)
+        ):
+            raise UsageError(
+                "tracer_provider must be an OpenTelemetry TracerProvider (for example "
+                f"opentelemetry.sdk.trace.TracerProvider()); got {type(tracer_provider).__name__}"
+            )
+        self._tracer = get_tracer(tracer_provider)
         self.settings = settings or GenerationSettings()
         self.system_prompt = system_prompt_for(self.host_functions, rules=rules)
         self._sandbox_limits = sandbox_limits
@@ -148,6 +162,7 @@ class Agent:
                 emit=self._emit,
                 cancel=cancel or CancelToken(),
                 workspace=str(self.workspace) if self.workspace is not None else None,
+                tracer=self._tracer,
             )
             return loop.execute()
         finally:

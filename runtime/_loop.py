@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from opentelemetry.trace import Span, Status, StatusCode, Tracer
+
 from runtime._errors import ModelError
 from runtime._events import (
     BridgeCalled,
@@ -34,6 +36,7 @@ from runtime._events import (
 )
 from runtime._extract import Extraction, extract
 from runtime._results import AgentLimits, AgentResult, BridgeCallRecord, CancelToken, TurnRecord
+from runtime._telemetry import bridge_spans, get_tracer, set_attributes
 from runtime.models import GenerationSettings, Model
 from runtime.template import (
     Step,
@@ -89,6 +92,7 @@ class RunLoop:
         emit: Callable[[Event], None],
         cancel: CancelToken,
         workspace: str | None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.question = question
         self.model = model
@@ -105,6 +109,8 @@ class RunLoop:
         self.emit_to = emit
         self.cancel = cancel
         self.workspace = workspace
+        self.tracer = tracer or get_tracer()
+        """OpenTelemetry spans (see ``runtime._telemetry``); the global, no-op one by default."""
         self.run_id = new_run_id()
         self.seq = 0
         self.steps: list[Step] = []
@@ -118,6 +124,20 @@ class RunLoop:
         self.emit_to(event)
 
     def execute(self) -> AgentResult:
+        with self.tracer.start_as_current_span(
+            "punie.agent.ask", record_exception=False, set_status_on_exception=False
+        ) as span:
+            set_attributes(
+                span,
+                {
+                    "punie.model": self.model.name,
+                    "punie.workspace": self.workspace,
+                    "punie.run_id": self.run_id,
+                },
+            )
+            return self._execute(span)
+
+    def _execute(self, span: Span) -> AgentResult:
         started = time.monotonic()
         self.emit(
             RunStarted,
@@ -146,7 +166,11 @@ class RunLoop:
             duration_s=duration,
             error=None if failure is None else f"{type(failure).__name__}: {failure}",
         )
+        set_attributes(span, {"punie.outcome": outcome, "punie.turns": len(self.turns)})
         if failure is not None:
+            if span.is_recording():
+                span.record_exception(failure)
+                span.set_status(Status(StatusCode.ERROR, f"{type(failure).__name__}: {failure}"))
             failure.add_note(f"punie trace id: {self.run_id}")
             raise failure
         return AgentResult(
@@ -171,14 +195,34 @@ class RunLoop:
             self.emit(ModelRequest, turn=turn, messages=len(messages))
             asked = time.monotonic()
             deadline = started + self.limits.max_time_s
-            try:
-                completion = self.model.complete(
-                    messages, dataclasses.replace(self.settings, deadline=deadline)
+            with self.tracer.start_as_current_span("punie.model.request") as span:
+                set_attributes(
+                    span,
+                    {
+                        "punie.turn": turn,
+                        "gen_ai.operation.name": "chat",
+                        "gen_ai.request.model": self.model.name,
+                    },
                 )
-            except ModelError:
-                if time.monotonic() >= deadline:
-                    return "time_limit", None  # the model was cut off by the run's time limit
-                raise
+                try:
+                    completion = self.model.complete(
+                        messages, dataclasses.replace(self.settings, deadline=deadline)
+                    )
+                except ModelError:
+                    if time.monotonic() >= deadline:
+                        return "time_limit", None  # the model was cut off by the run's time limit
+                    raise
+                known = completion.prompt_tokens > 0 or completion.completion_tokens > 0
+                set_attributes(
+                    span,
+                    {
+                        "gen_ai.usage.input_tokens": completion.prompt_tokens if known else None,
+                        "gen_ai.usage.output_tokens": (
+                            completion.completion_tokens if known else None
+                        ),
+                        "gen_ai.response.finish_reasons": (completion.finish_reason,),
+                    },
+                )
             latency = time.monotonic() - asked
             self.usage = Usage(
                 prompt_tokens=self.usage.prompt_tokens + completion.prompt_tokens,
@@ -251,6 +295,31 @@ class RunLoop:
     def _snippet(
         self, turn: int, reply: str, code: str, preamble: str, form: str, latency: float
     ) -> tuple[Step, TurnRecord]:
+        with self.tracer.start_as_current_span("punie.snippet.run") as span:
+            step, record = self._check_and_run(turn, reply, code, preamble, form, latency, span)
+            set_attributes(
+                span,
+                {
+                    "punie.turn": turn,
+                    "punie.snippet.ok": record.ok,
+                    "punie.snippet.error_kind": record.error_kind,
+                    "punie.snippet.bridge_calls": len(record.calls),
+                },
+            )
+            if not record.ok and span.is_recording():
+                span.set_status(Status(StatusCode.ERROR, f"snippet failed: {record.error_kind}"))
+            return step, record
+
+    def _check_and_run(
+        self,
+        turn: int,
+        reply: str,
+        code: str,
+        preamble: str,
+        form: str,
+        latency: float,
+        span: Span,
+    ) -> tuple[Step, TurnRecord]:
         checked = time.monotonic()
         issues = list(self.check(code, known_names=self.known_names))
         self.emit(
@@ -267,7 +336,9 @@ class RunLoop:
             kind: str | None = "precheck"
         else:
             ran = time.monotonic()
+            ran_ns = time.time_ns()
             run = self.session.run(code)
+            bridge_spans(self.tracer, span, run.calls, started_ns=ran_ns, turn=turn)
             outcome = outcome_from_run(run)
             kind = run.error.kind if run.error is not None and not run.ok else None
             self.known_names |= _bound_names(code)
