@@ -8,8 +8,9 @@ training examples. Nothing is written twice.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 from bridges._examples import BridgeExample
 from sandbox import HostFunction
 
-__all__ = ["Bridge", "BridgeContext"]
+__all__ = ["Bridge", "BridgeContext", "lazy"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,35 @@ class BridgeContext:
     ``bridges._jail``."""
     jail_network: bool = False
     """Whether jailed tools may use the network (off: tests cannot reach any host or port)."""
+
+
+@dataclass(frozen=True)
+class lazy:  # lower case: it reads as a call in a record, implementation=lazy("m:f")
+    """An implementation named by ``"package.module:function"``, imported on its first call.
+
+    Records are built whenever bridges are listed (every ``punie run --workspace``), but most
+    runs call no bridge: importing each implementation (LibCST, the language-server client) up
+    front would make every run pay for all of them. The target must accept
+    ``(context, arguments)`` like any implementation.
+    """
+
+    target: str
+    _loaded: list[Callable[[BridgeContext, Any], BaseModel]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        module, _, name = self.target.partition(":")
+        if not module or not name.isidentifier():
+            raise ValueError(
+                f"lazy({self.target!r}): name the implementation as 'package.module:function'"
+            )
+
+    def __call__(self, context: BridgeContext, arguments: Any) -> BaseModel:
+        if not self._loaded:
+            module, _, name = self.target.partition(":")
+            self._loaded.append(getattr(importlib.import_module(module), name))
+        return self._loaded[0](context, arguments)
 
 
 @dataclass(frozen=True)

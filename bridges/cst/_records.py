@@ -5,10 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from bridges._record import Bridge, BridgeContext
-from bridges.cst._add_import import add_import
 from bridges.cst._examples import ADD_IMPORT_EXAMPLES, FIND_EXAMPLES, RENAME_EXAMPLES
-from bridges.cst._find import find_pattern
-from bridges.cst._rename import rename
 from parsers.contracts import Patch
 from parsers.contracts.cst import CstFindResult
 
@@ -64,13 +61,23 @@ class CstAddImportArguments(BaseModel):
     """Write the change when the session allows writing; False only previews it."""
 
 
+# The implementations import LibCST; this module is imported whenever bridges are listed (every
+# `punie run --workspace`), so each wrapper imports its implementation on the bridge's first call.
+
+
 def _find(context: BridgeContext, arguments: CstFindPatternArguments) -> CstFindResult:
+    """``cst_find_pattern``: LibCST and the pattern matcher load here, on the first call."""
+    from bridges.cst._find import find_pattern
+
     return find_pattern(
         context, pattern=arguments.pattern, path=arguments.path, limit=arguments.limit
     )
 
 
 def _rename(context: BridgeContext, arguments: CstRenameArguments) -> Patch:
+    """``cst_rename``: LibCST and the scope analysis load here, on the first call."""
+    from bridges.cst._rename import rename
+
     return rename(
         context,
         path=arguments.path,
@@ -81,6 +88,9 @@ def _rename(context: BridgeContext, arguments: CstRenameArguments) -> Patch:
 
 
 def _add_import(context: BridgeContext, arguments: CstAddImportArguments) -> Patch:
+    """``cst_add_import``: LibCST and the import sorter load here, on the first call."""
+    from bridges.cst._add_import import add_import
+
     return add_import(
         context,
         path=arguments.path,

@@ -9,19 +9,26 @@ too large or too deeply nested to resolve a name in is ``UnreadableSource``.
 ``to_server_character`` / ``from_server_character`` convert 1-based
 character columns to and from LSP offsets (UTF-8/16/32). punie's own editor-facing server lives
 in ``runtime.lsp``.
+
+The session names load on first use (module ``__getattr__``): listing the bridges must not import
+the language-server client (lsprotocol, pygls), which only a navigation call needs.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from bridges._record import Bridge
 from bridges.lsp._positions import from_server as from_server_character
 from bridges.lsp._positions import to_server as to_server_character
 from bridges.lsp._records import NAVIGATION_BRIDGES
 from bridges.lsp._scopes import AmbiguousSymbol, SymbolNotFound, UnreadableSource
-from bridges.lsp._session import (
-    SERVERS,
-    LanguageServerSession,
-    close_all_sessions,
-    session_for,
-)
+
+if TYPE_CHECKING:
+    from bridges.lsp._session import (
+        SERVERS,
+        LanguageServerSession,
+        close_all_sessions,
+        session_for,
+    )
 
 __all__ = [
     "BRIDGES",
@@ -37,3 +44,17 @@ __all__ = [
 ]
 
 BRIDGES: tuple[Bridge, ...] = NAVIGATION_BRIDGES
+
+
+_SESSION_NAMES = frozenset(
+    {"SERVERS", "LanguageServerSession", "close_all_sessions", "session_for"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the session module when one of its names is first asked for."""
+    if name in _SESSION_NAMES:
+        from bridges.lsp import _session
+
+        return getattr(_session, name)
+    raise AttributeError(f"module 'bridges.lsp' has no attribute {name!r}")

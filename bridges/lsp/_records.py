@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from bridges._record import Bridge
-from bridges.lsp._bridges import (
+from bridges._record import Bridge, lazy
+from bridges.lsp._arguments import (
     DocumentSymbolsArguments,
     PositionArguments,
     ReferencesArguments,
     WorkspaceSymbolsArguments,
-    document_symbols,
-    find_references,
-    goto_definition,
-    hover,
-    workspace_symbols,
 )
 from bridges.lsp._examples import (
     DEFINITION_EXAMPLES,
@@ -30,6 +25,8 @@ from parsers.contracts.lsp import (
 )
 
 __all__ = ["NAVIGATION_BRIDGES"]
+
+# The implementations (and the language-server client they import) load on a bridge's first call.
 
 _ADDRESSING = (
     "Name the symbol instead of counting columns: symbol='Cart' finds Cart defined or imported in "
@@ -49,7 +46,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         ),
         arguments=PositionArguments,
         result=DefinitionResult,
-        implementation=goto_definition,
+        implementation=lazy("bridges.lsp._bridges:goto_definition"),
         examples=DEFINITION_EXAMPLES,
     ),
     Bridge(
@@ -62,7 +59,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         ),
         arguments=ReferencesArguments,
         result=ReferencesResult,
-        implementation=find_references,
+        implementation=lazy("bridges.lsp._bridges:find_references"),
         examples=REFERENCE_EXAMPLES,
     ),
     Bridge(
@@ -73,7 +70,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         ),
         arguments=PositionArguments,
         result=HoverResult,
-        implementation=hover,
+        implementation=lazy("bridges.lsp._bridges:hover"),
         examples=HOVER_EXAMPLES,
     ),
     Bridge(
@@ -84,7 +81,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         ),
         arguments=DocumentSymbolsArguments,
         result=DocumentSymbolsResult,
-        implementation=document_symbols,
+        implementation=lazy("bridges.lsp._bridges:document_symbols"),
         examples=DOCUMENT_SYMBOL_EXAMPLES,
     ),
     Bridge(
@@ -95,7 +92,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         ),
         arguments=WorkspaceSymbolsArguments,
         result=WorkspaceSymbolsResult,
-        implementation=workspace_symbols,
+        implementation=lazy("bridges.lsp._bridges:workspace_symbols"),
         examples=WORKSPACE_SYMBOL_EXAMPLES,
     ),
 )
