@@ -16,7 +16,12 @@ from bridges._runner import run_tool
 
 __all__ = ["SAMPLE_SOURCE", "sample_workspace"]
 
-SAMPLE_SOURCE = Path(__file__).resolve().parents[1] / "examples" / "shop"
+_PACKAGED = Path(__file__).resolve().parent / "_sample_shop"
+"""Where an installed wheel carries the sample (pyproject's force-include)."""
+SAMPLE_SOURCE = (
+    _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[1] / "examples" / "shop"
+)
+"""The sample workspace: inside the package when installed, else the checkout's examples/shop."""
 """Where the sample lives in a source checkout of punie."""
 
 # (commit message, date, paths or folders added in that commit)

@@ -3,12 +3,13 @@
 types = typecheck(path="shop")
 lint = ruff_check(path="shop")
 tests = pytest_run(path="tests")
-for error in types.errors:
-    print(f"{error.file}:{error.line} [{error.code}] {error.message}")
+for diagnostic in types.errors:  # ty's errors and warnings, each with its severity
+    print(f"{diagnostic.file}:{diagnostic.line} {diagnostic.severity} [{diagnostic.code}] {diagnostic.message}")
 for violation in lint.violations:
-    print(f"{violation.file}:{violation.line} [{violation.code}] {violation.message}")
+    print(f"{violation.file}:{violation.line} lint [{violation.code}] {violation.message}")
 {
     "type_errors": types.error_count,
+    "type_warnings": types.warning_count,
     "lint_violations": lint.violation_count,
     "tests_passed": tests.passed,
     "tests_failed": [test.name for test in tests.tests if test.outcome == "failed"],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -157,11 +158,56 @@ def _run(namespace: argparse.Namespace) -> int:
         host_functions = loaded
         for issue in precheck(source, host_functions):
             print(f"punie run: warning: {issue.message}", file=sys.stderr)
+    guided = namespace.workspace is not None and not namespace.json and sys.stdout.isatty()
+    if guided:
+        print(_header(namespace, len(host_functions)))
     with Sandbox(host_functions=host_functions, limits=limits, pool_size=1) as sandbox:
         result = sandbox.run(source)
     if namespace.json:
         print(result.model_dump_json(indent=2))
         return 0 if result.ok else 1
+    status = _report(result, limits, workspace=namespace.workspace is not None)
+    if guided:
+        print(_next_step(namespace.workspace))
+    return status
+
+
+def _header(namespace: argparse.Namespace, bridge_count: int) -> str:
+    """What runs against what: the first line a person sees on a terminal (not in pipes)."""
+    what = namespace.file if namespace.file not in (None, "-") else None
+    if what is None:
+        what = "-c CODE" if namespace.code is not None else "the snippet from stdin"
+    access = "may write" if namespace.allow_write else "read-only"
+    return (
+        f"punie run: {what} in the sandbox, against workspace {namespace.workspace} "
+        f"({bridge_count} bridges, {access})"
+    )
+
+
+def _next_step(workspace: Path) -> str:
+    """The step after a workspace run: a model writing such snippets (the shipped demo first).
+
+    The demo is the scripted model file ``examples/demo/scripted.json`` of a source checkout; it
+    is offered when the workspace is that checkout's sample, where its answers hold.
+    """
+    from bridges._sample import SAMPLE_SOURCE
+
+    demo = SAMPLE_SOURCE.parent / "demo" / "scripted.json"
+    if demo.is_file() and workspace.resolve() == SAMPLE_SOURCE.resolve():
+        script = os.path.relpath(demo)
+        return (
+            f"next: watch the agent loop write snippets like this one (no model to download): "
+            f"punie ask --model scripted:{script} 'What is wrong with the shop?' "
+            f"--workspace {workspace}"
+        )
+    return (
+        f'next: let a model write the snippets: punie ask "QUESTION" --workspace {workspace} '
+        "--model SPEC (see docs/models.md)"
+    )
+
+
+def _report(result: Any, limits: Any, *, workspace: bool) -> int:
+    """Print a finished run for a person: output, then the value or the error and a hint."""
     if result.stdout:
         sys.stdout.write(result.stdout)
         if not result.stdout.endswith("\n"):
@@ -175,7 +221,7 @@ def _run(namespace: argparse.Namespace) -> int:
     print(f"error ({error.kind}): {error.message}", file=sys.stderr)
     if error.traceback:
         print(error.traceback, file=sys.stderr)
-    hint = person_hint(error.kind, error.message, limits, workspace=namespace.workspace is not None)
+    hint = person_hint(error.kind, error.message, limits, workspace=workspace)
     if hint is not None:
         print(f"hint: {hint}", file=sys.stderr)
     return 1
