@@ -18,7 +18,6 @@ from typing import Any
 
 from bridges._errors import ToolOutputError
 from bridges._runner import run_tool, tool_version
-from parsers import ParseError, parse_ty_gitlab
 from sandbox import HostFunction, PrecheckIssue, render_stubs
 
 __all__ = ["typecheck_snippet"]
@@ -37,6 +36,10 @@ def typecheck_snippet(
     line numbers, ty's message and rule name, and code ``"syntax"`` for syntax errors, ``"type"``
     for everything else. A missing or failing ``ty`` raises a ``bridges.ToolError``.
     """
+    # Imported here: ``import bridges`` loads this module, and the whole ``parsers`` package
+    # costs every run ~0.15 s that only a snippet check needs (issue 11, finding 14).
+    from parsers import ParseError, parse_ty_gitlab
+
     with tempfile.TemporaryDirectory(prefix="punie-snippet-") as folder:
         root = Path(folder)
         (root / f"{_STUB_MODULE}.pyi").write_text(

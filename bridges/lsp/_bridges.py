@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from lsprotocol import types
-from pydantic import BaseModel, ConfigDict, Field
 
 from bridges._errors import BridgeArgumentError, ToolError
 from bridges._record import BridgeContext
 from bridges._workspace import resolve_in_workspace
+from bridges.lsp._arguments import (
+    DocumentSymbolsArguments,
+    PositionArguments,
+    ReferencesArguments,
+    WorkspaceSymbolsArguments,
+)
 from bridges.lsp._convert import (
     SourceLines,
     file_uri,
@@ -50,51 +55,6 @@ __all__ = [
     "hover",
     "workspace_symbols",
 ]
-
-_ARGUMENTS = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class PositionArguments(BaseModel):
-    """A name in a file: by symbol (preferred), optionally narrowed by line, or by line+column."""
-
-    model_config = _ARGUMENTS
-
-    file: str
-    """Python file relative to the workspace root, e.g. 'shop/cart.py'."""
-    symbol: str | None = None
-    """Name to look up: 'Cart', or 'Cart.total' for a method; found in the file for you."""
-    line: int | None = Field(default=None, ge=1)
-    """1-based line; narrows the search for symbol to that line."""
-    column: int | None = Field(default=None, ge=1)
-    """1-based column, only together with line, when symbol is not given."""
-
-
-class ReferencesArguments(PositionArguments):
-    """Arguments of find_references."""
-
-    include_declaration: bool = True
-    """Whether the definition itself counts as a reference."""
-
-
-class DocumentSymbolsArguments(BaseModel):
-    """Arguments of document_symbols."""
-
-    model_config = _ARGUMENTS
-
-    file: str
-    """Python file relative to the workspace root."""
-
-
-class WorkspaceSymbolsArguments(BaseModel):
-    """Arguments of workspace_symbols."""
-
-    model_config = _ARGUMENTS
-
-    query: str = Field(min_length=1)
-    """Name or part of a name to search for, e.g. 'Cart' or 'discount'."""
-    limit: int = Field(default=50, ge=1, le=500)
-    """At most this many symbols are returned."""
-
 
 SERVER_VARIABLE = "PUNIE_LSP_SERVER"
 """Environment variable choosing the navigation bridges' language server: 'ty' (the default,

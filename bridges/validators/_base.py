@@ -15,21 +15,9 @@ from typing import ClassVar
 import libcst as cst
 
 from bridges._examples import BridgeExample
-from parsers.contracts import Severity
+from bridges.validators._rules import Rule
 
 __all__ = ["Finding", "Rule", "Validator"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One convention a validator checks, under an id that never changes meaning."""
-
-    id: str
-    """Stable id such as 'TDOM001': upper-case domain prefix and a number."""
-    severity: Severity
-    """Severity every issue of this rule gets."""
-    summary: str
-    """One line on what the rule requires; shown in docs."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from bridges._record import BridgeContext
 from bridges.cst._scan import scan
-from bridges.validators._base import Rule
+from bridges.validators._rules import Rule
 from bridges.validators._runner import triggered_bytes
 from bridges.validators._svcs import FACT_TRIGGERS
 from parsers.contracts import SkippedFile, ValidationIssue

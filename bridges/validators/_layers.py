@@ -14,20 +14,12 @@ import libcst as cst
 
 from bridges.cst._errors import RuleArgumentError
 from bridges.cst._names import dotted_name, import_module_name
-from bridges.validators._base import Rule, Validator
+from bridges.validators._base import Validator
+from bridges.validators._rules import LAYER_RULES
 
 __all__ = ["LAYER_RULES", "LayerRules", "LayersValidator", "check_rule_names", "module_name"]
 
 LayerRules = dict[str, list[str]]
-
-LAYER_RULES = (
-    Rule("LAYER001", "error", "A module imports only its own layer and the layers it may import."),
-    Rule(
-        "LAYER002",
-        "error",
-        "importlib.import_module('...') of a literal name follows the same rules.",
-    ),
-)
 
 
 def module_name(relative: str) -> str:

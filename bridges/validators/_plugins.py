@@ -23,7 +23,6 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from bridges._record import Bridge
-from bridges.validators._base import Validator
 from bridges.validators._records import validator_bridge
 from parsers.contracts import ValidationResult
 
@@ -58,6 +57,10 @@ def _describe(entry_point: EntryPoint) -> str:
 
 
 def _as_bridges(value: Any, where: str, *, call: bool = True) -> list[Bridge]:
+    # Imported here, not at the top: the registry asks for plugins on every run, and a Validator
+    # is a LibCST visitor; only an installed plugin makes the check worth LibCST's import.
+    from bridges.validators._base import Validator
+
     if isinstance(value, Bridge):
         if value.result is not ValidationResult:
             raise TypeError(

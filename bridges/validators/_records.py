@@ -1,24 +1,34 @@
-"""The validator bridge records: one per validator, each returning a ``ValidationResult``."""
+"""The validator bridge records: one per validator, each returning a ``ValidationResult``.
+
+The built-in records are built from ``bridges.validators._rules`` and name their implementations
+with ``lazy``: listing the bridges (every ``punie run --workspace``) must not import LibCST, which
+only a validator call needs (issue 11, finding 14).
+"""
 
 from __future__ import annotations
 
 import textwrap
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING
 
 from bridges._examples import BridgeExample
-from bridges._record import Bridge, BridgeContext
-from bridges.cst._errors import RuleArgumentError
-from bridges.cst._workspace import python_files, relative_to_workspace
-from bridges.validators._base import Validator
+from bridges._record import Bridge, BridgeContext, lazy
+from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments
 from bridges.validators._examples import EXAMPLES
-from bridges.validators._graph import dependency_graph_issues
-from bridges.validators._layers import LayersValidator, check_rule_names, layer_of, module_name
-from bridges.validators._runner import collect_issues, result_of
-from bridges.validators._svcs import ValidateInjectionSite, ValidateServiceRegistration
-from bridges.validators._tdom import CheckRenderTree, ValidateComponent, ValidateEscapeContext
-from bridges.validators._web import ValidateMiddlewareChain, ValidateRoutePattern
+from bridges.validators._rules import (
+    CHECK_RENDER_TREE,
+    VALIDATE_COMPONENT,
+    VALIDATE_ESCAPE_CONTEXT,
+    VALIDATE_INJECTION_SITE,
+    VALIDATE_MIDDLEWARE_CHAIN,
+    VALIDATE_ROUTE_PATTERN,
+    VALIDATE_SERVICE_REGISTRATION,
+    Rule,
+    ValidatorSpec,
+)
 from parsers.contracts import ValidationResult
+
+if TYPE_CHECKING:
+    from bridges.validators._base import Validator
 
 __all__ = [
     "BUILTIN_BRIDGES",
@@ -27,34 +37,11 @@ __all__ = [
     "validator_bridge",
 ]
 
-_CONFIG = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class ValidatorArguments(BaseModel):
-    """Arguments of every file validator: where to look."""
-
-    model_config = _CONFIG
-
-    path: str = "."
-    """A .py file or a folder, relative to the workspace."""
-
-
-class CheckLayersArguments(BaseModel):
-    """Arguments of check_layers: the layer rules and where to look."""
-
-    model_config = _CONFIG
-
-    rules: dict[str, list[str]]
-    """Layer (dotted module prefix) -> the layers it may import."""
-    path: str = "."
-    """A .py file or a folder, relative to the workspace."""
-
-
 _PATH_TEXT = "path is a .py file or a folder relative to the workspace (default: everything)."
 
 
-def _describe(validator: type[Validator], description: str) -> str:
-    rules = "\n".join(f"  {rule.id} ({rule.severity}): {rule.summary}" for rule in validator.rules)
+def _describe(rules_of: tuple[Rule, ...], description: str) -> str:
+    rules = "\n".join(f"  {rule.id} ({rule.severity}): {rule.summary}" for rule in rules_of)
     summary = textwrap.fill(" ".join(description.split()), width=96)
     return f"{summary}\n\n{_PATH_TEXT}\nRules:\n{rules}"
 
@@ -73,17 +60,15 @@ def validator_bridge(
         raise ValueError(
             f"{validator.__qualname__} must set `name` (an identifier), `domain` and `rules`"
         )
-    key = f"{validator.__module__}.{validator.__qualname__}"
 
     def implementation(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
-        issues, skipped = collect_issues(
-            context, path=arguments.path, validator=validator, options={}, key=key
-        )
-        return result_of(validator.domain, issues, skipped)
+        from bridges.validators._implementations import run_validator
+
+        return run_validator(validator, context, arguments)
 
     return Bridge(
         name=validator.name,
-        docstring=_describe(validator, description or validator.description),
+        docstring=_describe(validator.rules, description or validator.description),
         arguments=ValidatorArguments,
         result=ValidationResult,
         implementation=implementation,
@@ -91,75 +76,47 @@ def validator_bridge(
     )
 
 
-def _check_layers(context: BridgeContext, arguments: CheckLayersArguments) -> ValidationResult:
-    rules = arguments.rules
-    check_rule_names(rules)
-    files = python_files(context.workspace, arguments.path)
-    modules = [module_name(relative_to_workspace(context.workspace, file)) for file in files]
-    layers = sorted(rules)
-    # A folder none of whose modules is in a layer means a misspelt rule; a single file outside
-    # every layer (an editor checking each file it opens) simply has nothing to check.
-    single_file = len(files) == 1 and files[0].is_file() and arguments.path.endswith(".py")
-    if not single_file and not any(layer_of(module, layers) for module in modules):
-        found = sorted({module.split(".")[0] for module in modules})
-        raise RuleArgumentError(
-            f"no module under {arguments.path!r} belongs to any layer of the rules "
-            f"({', '.join(layers)}); module names start at the workspace root, e.g. "
-            f"{', '.join(found[:5]) or 'none found'}"
-        )
-    key = ("check_layers", tuple((layer, tuple(rules[layer])) for layer in layers))
-    issues, skipped = collect_issues(
-        context,
-        path=arguments.path,
-        validator=LayersValidator,
-        options={"layer_rules": rules},
-        key=key,
-    )
-    return result_of("layers", issues, skipped)
-
-
-def _graph(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
-    issues, skipped = dependency_graph_issues(context, path=arguments.path)
-    return result_of("svcs", issues, skipped)
-
-
-_DESCRIPTIONS: dict[type[Validator], str] = {
-    ValidateComponent: (
+_DESCRIPTIONS: dict[ValidatorSpec, str] = {
+    VALIDATE_COMPONENT: (
         "Check tdom components: a class with __call__ must be a @dataclass whose "
         "__call__(self) -> Node returns html(...)."
     ),
-    ValidateEscapeContext: (
+    VALIDATE_ESCAPE_CONTEXT: (
         "Check that html() templates are literal strings (no f-strings, .format, % or +) and flag "
         "Markup(...), so that every value is escaped."
     ),
-    CheckRenderTree: (
+    CHECK_RENDER_TREE: (
         "Check the component tags <{Name} /> in html() templates: Name is defined or imported, is a "
         "component, the tag is closed, and components do not render themselves."
     ),
-    ValidateServiceRegistration: (
+    VALIDATE_SERVICE_REGISTRATION: (
         "Check svcs registrations registry.register_factory(Type, factory) and "
         "register_value(Type, value): a type, the factory uncalled, no duplicates."
     ),
-    ValidateInjectionSite: (
+    VALIDATE_INJECTION_SITE: (
         "Check svcs lookups container.get(Type): by type not string, inside functions, with the "
         "request's container rather than a new one."
     ),
-    ValidateMiddlewareChain: (
+    VALIDATE_MIDDLEWARE_CHAIN: (
         "Check middleware (functions with a call_next parameter) and MIDDLEWARE chains: call_next "
         "called once, the response returned, each chain entry a middleware listed once."
     ),
-    ValidateRoutePattern: (
+    VALIDATE_ROUTE_PATTERN: (
         "Check route patterns of @router.get('/...') and router.add_route('/...', handler): leading "
         "'/', balanced {placeholders} with known converters, each a handler parameter, no duplicates."
     ),
 }
 
 
-def _builtin(validator: type[Validator]) -> Bridge:
-    return validator_bridge(
-        validator,
-        description=_DESCRIPTIONS[validator],
-        examples=EXAMPLES.get(validator.name, ()),
+def _builtin(spec: ValidatorSpec) -> Bridge:
+    """The record of a built-in validator, as ``validator_bridge`` would build it from the class."""
+    return Bridge(
+        name=spec.name,
+        docstring=_describe(spec.rules, _DESCRIPTIONS[spec]),
+        arguments=ValidatorArguments,
+        result=ValidationResult,
+        implementation=lazy(f"bridges.validators._implementations:{spec.name}"),
+        examples=EXAMPLES.get(spec.name, ()),
     )
 
 
@@ -175,7 +132,7 @@ CHECK_DEPENDENCY_GRAPH = Bridge(
     ),
     arguments=ValidatorArguments,
     result=ValidationResult,
-    implementation=_graph,
+    implementation=lazy("bridges.validators._implementations:check_dependency_graph"),
     examples=EXAMPLES.get("check_dependency_graph", ()),
 )
 
@@ -194,19 +151,19 @@ CHECK_LAYERS = Bridge(
     ),
     arguments=CheckLayersArguments,
     result=ValidationResult,
-    implementation=_check_layers,
+    implementation=lazy("bridges.validators._implementations:check_layers"),
     examples=EXAMPLES.get("check_layers", ()),
 )
 
 BUILTIN_BRIDGES: tuple[Bridge, ...] = (
-    _builtin(ValidateComponent),
-    _builtin(ValidateEscapeContext),
-    _builtin(CheckRenderTree),
-    _builtin(ValidateServiceRegistration),
-    _builtin(ValidateInjectionSite),
+    _builtin(VALIDATE_COMPONENT),
+    _builtin(VALIDATE_ESCAPE_CONTEXT),
+    _builtin(CHECK_RENDER_TREE),
+    _builtin(VALIDATE_SERVICE_REGISTRATION),
+    _builtin(VALIDATE_INJECTION_SITE),
     CHECK_DEPENDENCY_GRAPH,
-    _builtin(ValidateMiddlewareChain),
-    _builtin(ValidateRoutePattern),
+    _builtin(VALIDATE_MIDDLEWARE_CHAIN),
+    _builtin(VALIDATE_ROUTE_PATTERN),
     CHECK_LAYERS,
 )
 """The built-in validator bridges, in the order the stubs show them."""

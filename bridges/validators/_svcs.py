@@ -14,7 +14,8 @@ from typing import Any
 import libcst as cst
 
 from bridges.cst._names import dotted_name
-from bridges.validators._base import Rule, Validator
+from bridges.validators._base import Validator
+from bridges.validators._rules import VALIDATE_INJECTION_SITE, VALIDATE_SERVICE_REGISTRATION
 
 __all__ = [
     "FACT_TRIGGERS",
@@ -58,22 +59,10 @@ def _positional(node: cst.Call) -> list[cst.BaseExpression]:
 class ValidateServiceRegistration(Validator):
     """Each registration names a service type and a factory (or value) of the right kind."""
 
-    name = "validate_service_registration"
-    domain = "svcs"
+    name = VALIDATE_SERVICE_REGISTRATION.name
+    domain = VALIDATE_SERVICE_REGISTRATION.domain
     triggers = ("register_factory", "register_value")
-    rules = (
-        Rule("SVCS001", "error", "A registration's service is a type, not a string or a call."),
-        Rule("SVCS002", "error", "register_factory gets the factory itself, not its result."),
-        Rule("SVCS003", "warning", "A service type is registered once per module."),
-        Rule(
-            "SVCS004",
-            "error",
-            "register_value gets a value; a lambda or function needs register_factory.",
-        ),
-        Rule(
-            "SVCS005", "error", "A registration passes both the service type and the factory/value."
-        ),
-    )
+    rules = VALIDATE_SERVICE_REGISTRATION.rules
 
     def __init__(self, *, file: str) -> None:
         super().__init__(file=file)
@@ -132,18 +121,10 @@ class ValidateServiceRegistration(Validator):
 class ValidateInjectionSite(Validator):
     """Services are fetched by type, per request, inside functions."""
 
-    name = "validate_injection_site"
-    domain = "svcs"
+    name = VALIDATE_INJECTION_SITE.name
+    domain = VALIDATE_INJECTION_SITE.domain
     triggers = ("container",)
-    rules = (
-        Rule("SVCS101", "error", "container.get() is given service types, not strings."),
-        Rule("SVCS102", "warning", "No container.get() at module level (runs at import time)."),
-        Rule(
-            "SVCS103",
-            "warning",
-            "Functions do not build their own svcs.Container; they get the request's container.",
-        ),
-    )
+    rules = VALIDATE_INJECTION_SITE.rules
 
     def __init__(self, *, file: str) -> None:
         super().__init__(file=file)

@@ -13,7 +13,8 @@ import re
 import libcst as cst
 
 from bridges.cst._names import dotted_name
-from bridges.validators._base import Rule, Validator
+from bridges.validators._base import Validator
+from bridges.validators._rules import CHECK_RENDER_TREE, VALIDATE_COMPONENT, VALIDATE_ESCAPE_CONTEXT
 
 __all__ = ["CheckRenderTree", "ValidateComponent", "ValidateEscapeContext", "is_html_call"]
 
@@ -81,15 +82,10 @@ class _Returns(cst.CSTVisitor):
 class ValidateComponent(Validator):
     """Components are dataclasses whose ``__call__(self) -> Node`` returns ``html(...)``."""
 
-    name = "validate_component"
+    name = VALIDATE_COMPONENT.name
     triggers = ("html", "Node", "tdom")
-    domain = "tdom"
-    rules = (
-        Rule("TDOM001", "error", "A component class is decorated with @dataclass."),
-        Rule("TDOM002", "error", "A component's __call__ is annotated to return Node."),
-        Rule("TDOM003", "error", "A component's __call__ returns an html(...) template."),
-        Rule("TDOM004", "warning", "A component's __call__ takes no arguments besides self."),
-    )
+    domain = VALIDATE_COMPONENT.domain
+    rules = VALIDATE_COMPONENT.rules
 
     def visit_Module(self, node: cst.Module) -> bool:
         return _uses_tdom(node)
@@ -143,18 +139,10 @@ class ValidateComponent(Validator):
 class ValidateEscapeContext(Validator):
     """Template text must be a literal; values go in as placeholders so that html() escapes them."""
 
-    name = "validate_escape_context"
+    name = VALIDATE_ESCAPE_CONTEXT.name
     triggers = ("html", "Markup")
-    domain = "tdom"
-    rules = (
-        Rule("TDOM101", "error", "No f-string as the template of html(): it bypasses escaping."),
-        Rule(
-            "TDOM102",
-            "error",
-            "No .format(), % or + building the template of html(): it bypasses escaping.",
-        ),
-        Rule("TDOM103", "warning", "Markup(...) marks text as trusted HTML; avoid it on data."),
-    )
+    domain = VALIDATE_ESCAPE_CONTEXT.domain
+    rules = VALIDATE_ESCAPE_CONTEXT.rules
 
     def visit_Call(self, node: cst.Call) -> None:
         if _ends_with(node.func, "Markup"):
@@ -205,17 +193,10 @@ def _is_built_string(node: cst.BaseExpression) -> bool:
 class CheckRenderTree(Validator):
     """Components referenced in templates exist, are components, are closed, do not recurse."""
 
-    name = "check_render_tree"
+    name = CHECK_RENDER_TREE.name
     triggers = ("html",)
-    domain = "tdom"
-    rules = (
-        Rule("TDOM201", "error", "A <{Name}> in a template names something defined or imported."),
-        Rule("TDOM202", "error", "A <{Name}> in a template names a component (has __call__)."),
-        Rule(
-            "TDOM203", "error", "A <{Name} ...> tag is closed with </{Name}> or written <{Name} />."
-        ),
-        Rule("TDOM204", "warning", "Components do not render themselves, directly or in a cycle."),
-    )
+    domain = CHECK_RENDER_TREE.domain
+    rules = CHECK_RENDER_TREE.rules
 
     def __init__(self, *, file: str) -> None:
         super().__init__(file=file)

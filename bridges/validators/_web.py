@@ -13,7 +13,8 @@ import re
 import libcst as cst
 
 from bridges.cst._names import dotted_name
-from bridges.validators._base import Rule, Validator
+from bridges.validators._base import Validator
+from bridges.validators._rules import VALIDATE_MIDDLEWARE_CHAIN, VALIDATE_ROUTE_PATTERN
 
 __all__ = ["CONVERTERS", "ValidateMiddlewareChain", "ValidateRoutePattern"]
 
@@ -46,16 +47,10 @@ class _CallCounter(cst.CSTVisitor):
 class ValidateMiddlewareChain(Validator):
     """Every middleware passes the request on exactly once and returns the response."""
 
-    name = "validate_middleware_chain"
+    name = VALIDATE_MIDDLEWARE_CHAIN.name
     triggers = ("call_next", "middleware")
-    domain = "middleware"
-    rules = (
-        Rule("MW001", "error", "A middleware calls call_next (or the chain stops there)."),
-        Rule("MW002", "warning", "A middleware calls call_next at most once."),
-        Rule("MW003", "error", "A middleware returns the response."),
-        Rule("MW004", "error", "A middleware appears once in the chain."),
-        Rule("MW005", "error", "Every entry of the chain is a middleware (takes call_next)."),
-    )
+    domain = VALIDATE_MIDDLEWARE_CHAIN.domain
+    rules = VALIDATE_MIDDLEWARE_CHAIN.rules
 
     def __init__(self, *, file: str) -> None:
         super().__init__(file=file)
@@ -138,16 +133,10 @@ def _function_parameters(node: cst.FunctionDef) -> set[str]:
 class ValidateRoutePattern(Validator):
     """Route patterns are well-formed and agree with their handlers."""
 
-    name = "validate_route_pattern"
+    name = VALIDATE_ROUTE_PATTERN.name
     triggers = ("get", "post", "put", "patch", "delete", "route")
-    domain = "routes"
-    rules = (
-        Rule("ROUTE001", "error", "A route pattern starts with '/'."),
-        Rule("ROUTE002", "error", "Placeholders are {name} or {name:converter}, braces balanced."),
-        Rule("ROUTE003", "error", "Every placeholder is a parameter of the handler."),
-        Rule("ROUTE004", "error", "Converters are one of str, int, float, path, uuid."),
-        Rule("ROUTE005", "warning", "A method and pattern are routed once per module."),
-    )
+    domain = VALIDATE_ROUTE_PATTERN.domain
+    rules = VALIDATE_ROUTE_PATTERN.rules
 
     def __init__(self, *, file: str) -> None:
         super().__init__(file=file)

@@ -26,6 +26,9 @@ HEAVY = [
     "bridges.lsp._bridges",
     "bridges.lsp._connection",
     "bridges.lsp._session",
+    "bridges.validators._base",
+    "bridges.validators._implementations",
+    "libcst",
     "lsprotocol",
     "pygls",
 ]
@@ -78,8 +81,45 @@ def test_calling_a_bridge_loads_its_implementation(tmp_path: Path) -> None:
             "bridges.lsp._bridges",
             "bridges.lsp._connection",
             "bridges.lsp._session",
+            "libcst",
             "lsprotocol",
             "pygls",
+        ],
+    }
+
+
+def test_calling_a_validator_loads_libcst_and_finds_its_issue(tmp_path: Path) -> None:
+    """The validators' records are built without LibCST; a call loads it and still validates."""
+    (tmp_path / "routes.py").write_text(
+        "from app import router\n\n\n@router.get('items')\ndef items() -> list[int]:\n"
+        "    return []\n"
+    )
+    probe = _PROBE.replace(
+        "    try:\n        functions[name].function(**kwargs)",
+        "    try:\n        result = functions[name].function(**kwargs)\n"
+        "        report.setdefault('rules', []).extend(i.rule for i in result.issues)",
+    )
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            probe,
+            str(tmp_path),
+            json.dumps(HEAVY),
+            json.dumps([("validate_route_pattern", {})]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(completed.stdout) == {
+        "listed": [],
+        "rules": ["ROUTE001"],
+        "called": [
+            "bridges.validators._base",
+            "bridges.validators._implementations",
+            "libcst",
         ],
     }
 

@@ -1,0 +1,125 @@
+"""The implementations of the built-in validator bridges, named by ``lazy`` in their records.
+
+Kept apart from ``bridges.validators._records`` because they import the LibCST visitors: a run
+that lists the bridges but calls no validator must not pay for LibCST (issue 11, finding 14).
+"""
+
+from __future__ import annotations
+
+from bridges._record import BridgeContext
+from bridges.cst._errors import RuleArgumentError
+from bridges.cst._workspace import python_files, relative_to_workspace
+from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments
+from bridges.validators._base import Validator
+from bridges.validators._graph import dependency_graph_issues
+from bridges.validators._layers import LayersValidator, check_rule_names, layer_of, module_name
+from bridges.validators._runner import collect_issues, result_of
+from bridges.validators._svcs import ValidateInjectionSite, ValidateServiceRegistration
+from bridges.validators._tdom import CheckRenderTree, ValidateComponent, ValidateEscapeContext
+from bridges.validators._web import ValidateMiddlewareChain, ValidateRoutePattern
+from parsers.contracts import ValidationResult
+
+__all__ = [
+    "check_dependency_graph",
+    "check_layers",
+    "check_render_tree",
+    "run_validator",
+    "validate_component",
+    "validate_escape_context",
+    "validate_injection_site",
+    "validate_middleware_chain",
+    "validate_route_pattern",
+    "validate_service_registration",
+]
+
+
+def run_validator(
+    validator: type[Validator], context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """Run one file validator over ``arguments.path``; results are cached per class and file."""
+    key = f"{validator.__module__}.{validator.__qualname__}"
+    issues, skipped = collect_issues(
+        context, path=arguments.path, validator=validator, options={}, key=key
+    )
+    return result_of(validator.domain, issues, skipped)
+
+
+def validate_component(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
+    """The ``validate_component`` bridge."""
+    return run_validator(ValidateComponent, context, arguments)
+
+
+def validate_escape_context(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``validate_escape_context`` bridge."""
+    return run_validator(ValidateEscapeContext, context, arguments)
+
+
+def check_render_tree(context: BridgeContext, arguments: ValidatorArguments) -> ValidationResult:
+    """The ``check_render_tree`` bridge."""
+    return run_validator(CheckRenderTree, context, arguments)
+
+
+def validate_service_registration(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``validate_service_registration`` bridge."""
+    return run_validator(ValidateServiceRegistration, context, arguments)
+
+
+def validate_injection_site(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``validate_injection_site`` bridge."""
+    return run_validator(ValidateInjectionSite, context, arguments)
+
+
+def validate_middleware_chain(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``validate_middleware_chain`` bridge."""
+    return run_validator(ValidateMiddlewareChain, context, arguments)
+
+
+def validate_route_pattern(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``validate_route_pattern`` bridge."""
+    return run_validator(ValidateRoutePattern, context, arguments)
+
+
+def check_layers(context: BridgeContext, arguments: CheckLayersArguments) -> ValidationResult:
+    """The ``check_layers`` bridge."""
+    rules = arguments.rules
+    check_rule_names(rules)
+    files = python_files(context.workspace, arguments.path)
+    modules = [module_name(relative_to_workspace(context.workspace, file)) for file in files]
+    layers = sorted(rules)
+    # A folder none of whose modules is in a layer means a misspelt rule; a single file outside
+    # every layer (an editor checking each file it opens) simply has nothing to check.
+    single_file = len(files) == 1 and files[0].is_file() and arguments.path.endswith(".py")
+    if not single_file and not any(layer_of(module, layers) for module in modules):
+        found = sorted({module.split(".")[0] for module in modules})
+        raise RuleArgumentError(
+            f"no module under {arguments.path!r} belongs to any layer of the rules "
+            f"({', '.join(layers)}); module names start at the workspace root, e.g. "
+            f"{', '.join(found[:5]) or 'none found'}"
+        )
+    key = ("check_layers", tuple((layer, tuple(rules[layer])) for layer in layers))
+    issues, skipped = collect_issues(
+        context,
+        path=arguments.path,
+        validator=LayersValidator,
+        options={"layer_rules": rules},
+        key=key,
+    )
+    return result_of("layers", issues, skipped)
+
+
+def check_dependency_graph(
+    context: BridgeContext, arguments: ValidatorArguments
+) -> ValidationResult:
+    """The ``check_dependency_graph`` bridge."""
+    issues, skipped = dependency_graph_issues(context, path=arguments.path)
+    return result_of("svcs", issues, skipped)
