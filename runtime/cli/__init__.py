@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["SUBCOMMANDS", "build_parser", "main", "package_version"]
+__all__ = ["SUBCOMMANDS", "build_full_parser", "build_parser", "main", "package_version"]
 
 # name -> one-line help; the module runtime.cli._<name> supplies the details.
 SUBCOMMANDS: dict[str, str] = {
@@ -29,11 +29,13 @@ SUBCOMMANDS: dict[str, str] = {
     "repl": "interactive sandbox REPL with the workspace's bridges",
     "traces": "list, show and export recorded agent traces",
     "lsp": "start punie's language server (stdio or TCP) for editors",
+    "completion": "print a shell completion script (bash, zsh or tcsh)",
 }
 
 
-def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
-    """Build the parser; only the ``selected`` subcommand's module is imported."""
+def build_parser(selected: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """Build the parser; only the ``selected`` subcommand's module is imported (all of them
+    when ``every``)."""
     parser = argparse.ArgumentParser(
         prog="punie",
         description=(
@@ -46,13 +48,19 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, help="print punie's version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
-        if name == selected:
+        if every or name == selected:
             module = _load(name)
             if module is not None:
                 module.register(subparsers)
                 continue
         subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
+
+
+def build_full_parser() -> argparse.ArgumentParser:
+    """The parser with every subcommand's options (imports every subcommand module): what a
+    shell completion script is generated from."""
+    return build_parser(every=True)
 
 
 class _VersionAction(argparse.Action):
