@@ -1,7 +1,9 @@
 """``punie ask "QUESTION" --model SPEC``: one question to the agent, each turn shown as it happens.
 
 Defaults come from ``[tool.punie]`` in the workspace's pyproject.toml or its punie.toml; options
-on the command line win. ``--json`` prints only the ``AgentResult`` as JSON (for scripts).
+on the command line win. ``--json`` prints only the ``AgentResult`` as JSON (for scripts). On a
+terminal a progress line shows the model working (streamed tokens where the backend streams, a
+spinner with elapsed seconds otherwise); with ``--json`` or piped output there is none.
 Exit status: 0 when the model answered, 1 when a limit ended the run or the model failed, 2 for
 usage errors, 130 when Ctrl-C interrupted it (one line on stderr, no traceback; the trace keeps the
 run up to the interruption).
@@ -133,9 +135,11 @@ def _ask(arguments: argparse.Namespace) -> int:
             max_tokens=pick(arguments.max_tokens, config.max_tokens, defaults.max_tokens),
             max_reply_tokens=config.max_reply_tokens or defaults.max_reply_tokens,
         )
+        printer = TurnPrinter(make_console(), progress=not arguments.json)
         settings = GenerationSettings(
             temperature=pick(arguments.temperature, config.temperature, 0.0),
             seed=pick(arguments.seed, config.seed, None),
+            on_token=printer.on_token if printer.progress else None,
         )
     except ValueError as error:
         errors.print(error_text(f"{error}"))
@@ -163,7 +167,6 @@ def _ask(arguments: argparse.Namespace) -> int:
     except UsageError as error:
         errors.print(error_text(f"{error}"))
         return 2
-    printer = TurnPrinter(make_console())
     with agent:
         if not arguments.json:
             agent.subscribe(printer)
@@ -178,6 +181,8 @@ def _ask(arguments: argparse.Namespace) -> int:
             for note in getattr(error, "__notes__", ()):  # the trace id of the failed run
                 errors.print(Text(f"  {note} ('punie traces show' has the run up to the failure)"))
             return 1
+        finally:
+            printer.close()  # Ctrl-C or a failure mid-turn: no spinner left running
     if arguments.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     return 0 if result.outcome == "success" else 1

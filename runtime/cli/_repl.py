@@ -48,6 +48,7 @@ def _repl(arguments: argparse.Namespace) -> int:
     from bridges import default_bridges
     from runtime import (
         Agent,
+        GenerationSettings,
         PunieRuntimeError,
         UsageError,
         data_dir,
@@ -86,6 +87,7 @@ def _repl(arguments: argparse.Namespace) -> int:
         return 2
     spec = arguments.model or config.model
     agents: list[Agent] = []
+    printer = TurnPrinter(console, progress=True)  # progress only shows on a terminal
 
     def ask(question: str) -> RenderableType:
         if spec is None:
@@ -98,14 +100,19 @@ def _repl(arguments: argparse.Namespace) -> int:
                 bridges=selected,
                 python=chosen.python,
                 bridge_timeout_s=chosen.timeout_s,
+                settings=GenerationSettings(
+                    on_token=printer.on_token if printer.progress else None
+                ),
                 **chosen.bridge_options(),
             )
-            agent.subscribe(TurnPrinter(console))
+            agent.subscribe(printer)
             agents.append(agent)
         try:
             result = agents[0].ask(question)
         except PunieRuntimeError as error:
             return Text(f"{type(error).__name__}: {error}", "red")
+        finally:
+            printer.close()  # Ctrl-C or a failure mid-turn: no spinner left running
         return Text(f"({result.outcome}, trace {result.trace_id})", "dim")
 
     repl = Repl(functions, ask=ask)

@@ -37,6 +37,11 @@ class GenerationSettings:
     deadline: float | None = None
     """A ``time.monotonic()`` instant the request must not outlive (the run's time limit):
     HTTP backends shorten their timeouts to it and do not retry past it; MLX stops generating."""
+    on_token: Callable[[str], None] | None = None
+    """Called with each piece of the reply as it is generated, so a person sees the model work
+    (a 30B model takes 20+ s a turn). Backends that can stream call it, and the pieces joined are
+    the reply's text (except tool calls a server sends in its ``tool_calls`` field, which arrive
+    whole); the others never call it, and a display falls back to a spinner."""
 
     def __post_init__(self) -> None:
         if self.max_tokens <= 0:

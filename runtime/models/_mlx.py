@@ -96,6 +96,7 @@ class MLXModel:
             mx.random.seed(settings.seed)
         sampler = make_sampler(temp=settings.temperature)
         text = ""
+        shown = 0  # characters of text already given to settings.on_token
         prompt_tokens = 0
         generated = 0
         finish: FinishReason = "length"
@@ -114,6 +115,10 @@ class MLXModel:
                 if stop is not None:
                     text = text[: text.index(stop) + len(stop)]
                     finish = "tool_call" if stop.startswith("</tool_call") else "stop"
+                if settings.on_token is not None and len(text) > shown:
+                    settings.on_token(text[shown:])  # trimmed at a stop: joined pieces == text
+                    shown = len(text)
+                if stop is not None:
                     break
                 if settings.should_stop is not None and settings.should_stop():
                     finish = "cancelled"

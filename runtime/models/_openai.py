@@ -4,7 +4,9 @@ Works with mlx_lm.server, llama.cpp's server, Ollama, LM Studio and vLLM. Connec
 timeouts and 5xx answers are retried a bounded number of times with exponential backoff, then
 become ``ModelUnavailableError``; a 4xx answer is a ``ModelRequestError`` at once (the same request
 would fail again). With ``stream=True`` the answer is read as server-sent events, and
-``should_stop`` (cancellation) can end it between chunks. The reply is read from ``content`` and
+``should_stop`` (cancellation) can end it between chunks; by default (``stream=None``) it streams
+when someone listens (``settings.on_token``, the CLI's progress) and reads a plain JSON answer
+from a server that does not stream. The reply is read from ``content`` and
 from ``tool_calls``: a tool call that a
 server parsed out of the text is rendered back into the canonical XML, so the loop and the traces
 see one form.
@@ -73,7 +75,7 @@ class OpenAIModel:
         connect_timeout_s: float = 5.0,
         max_retries: int = 3,
         backoff_s: float = 0.5,
-        stream: bool = False,
+        stream: bool | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if max_retries < 0:
@@ -100,14 +102,15 @@ class OpenAIModel:
         self._client.close()
 
     def complete(self, messages: Sequence[Message], settings: GenerationSettings) -> Completion:
+        stream = self.stream if self.stream is not None else settings.on_token is not None
         payload: dict[str, Any] = {
             "model": self.model,
             "messages": [m.model_dump() for m in messages],
             "max_tokens": settings.max_tokens,
             "temperature": settings.temperature,
-            "stream": self.stream,
+            "stream": stream,
         }
-        if self.stream:
+        if stream:
             payload["stream_options"] = {"include_usage": True}
         if settings.stop:
             payload["stop"] = list(settings.stop)
@@ -144,7 +147,10 @@ class OpenAIModel:
                     if response.status_code >= 300:
                         response.read()
                         self._refuse(response)
-                    if self.stream:
+                    if payload["stream"] and (
+                        self.stream  # asked for explicitly: a server that cannot is an error
+                        or "text/event-stream" in response.headers.get("content-type", "")
+                    ):
                         return self._read_stream(response, settings)
                     response.read()
                     try:
@@ -205,8 +211,10 @@ class OpenAIModel:
             usage = _object(chunk.get("usage")) or usage
             for choice in _objects(chunk.get("choices")):
                 delta = _object(choice.get("delta"))
-                if isinstance(delta.get("content"), str):
+                if isinstance(delta.get("content"), str) and delta["content"]:
                     content.append(delta["content"])
+                    if settings.on_token is not None:
+                        settings.on_token(delta["content"])
                 for call in _objects(delta.get("tool_calls")):
                     index = call.get("index", 0)
                     slot = calls.setdefault(
