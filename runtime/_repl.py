@@ -33,7 +33,7 @@ from runtime._loop import _bound_names
 from runtime.template import outcome_from_precheck
 from sandbox import HostFunction, Prechecker, Sandbox, as_host_function, render_stub
 
-__all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_repl"]
+__all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_batch", "run_repl"]
 
 COMMANDS: dict[str, str] = {
     ":help": "show this help",
@@ -119,6 +119,8 @@ class Repl:
         """Names bound by snippets; the value is the result type when it came from a bridge."""
         self._ask = ask
         self._checker = Prechecker(functions)
+        self.failures = 0
+        """How many snippets were refused or failed (the exit status of a batch run)."""
 
     def interrupted(self) -> Text:
         """After Ctrl-C stopped a snippet: its worker was killed, and the namespace with it.
@@ -194,8 +196,10 @@ class Repl:
     def _run(self, source: str) -> RenderableType:
         issues = self._checker.check(source, known_names=self.names)
         if issues:  # refused exactly as the agent loop refuses it, with the same text
+            self.failures += 1
             return Text(outcome_from_precheck(issues).error or "", "red")
         result = self.session.run(source)
+        self.failures += not result.ok
         self._learn(source)
         parts: list[RenderableType] = []
         if result.stdout:
@@ -336,6 +340,49 @@ class ReplCompleter(Completer):
             return []
         names = [*self.repl.functions, *self.repl.names]
         return [(name, -len(word)) for name in sorted(set(names)) if name.startswith(word)]
+
+
+def run_batch(repl: Repl, lines: Iterable[str], *, console: Console) -> int:
+    """Input that is not a terminal (``punie repl < session.py``, a pipe): no banner, no prompts.
+
+    Lines are gathered into inputs by the interactive Enter key's rule (``is_complete``: a block
+    ends with an empty line, pasted statements run together, a ``:command`` is one line); each
+    input runs in the same session and its output is printed as the REPL prints it. The exit
+    status is 1 when any snippet was refused or failed, so a script can tell.
+    """
+    pending: list[str] = []
+    for line in lines:
+        pending.append(line.rstrip("\n"))
+        text = "\n".join(pending)
+        if not text.strip():
+            pending.clear()
+        elif is_complete(text):
+            pending.clear()
+            shown = _handle_one(repl, text)
+            if shown is None:  # :quit
+                break
+            _show(console, shown)
+    else:
+        text = "\n".join(pending)
+        if text.strip():
+            shown = _handle_one(repl, text)
+            if shown is not None:
+                _show(console, shown)
+    return 1 if repl.failures else 0
+
+
+def _show(console: Console, shown: RenderableType) -> None:
+    """Print an input's output; an input with none (``x = 1``) prints nothing in a batch."""
+    if not (isinstance(shown, Text) and not shown.plain):
+        console.print(shown)
+
+
+def _handle_one(repl: Repl, text: str) -> RenderableType | None:
+    try:
+        return repl.handle(text)
+    except Exception as error:  # one bad input must not lose the rest of the batch
+        repl.failures += 1
+        return Text(f"{type(error).__name__}: {error}", "red")
 
 
 def run_repl(repl: Repl, *, history: Path, console: Console | None = None) -> int:

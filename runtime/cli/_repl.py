@@ -55,10 +55,10 @@ def _repl(arguments: argparse.Namespace) -> int:
         load_config,
         select_host_functions,
     )
-    from runtime._repl import Repl, run_repl
-    from runtime.cli._display import TurnPrinter, error_text
+    from runtime._repl import Repl, run_batch, run_repl
+    from runtime.cli._display import TurnPrinter, error_text, make_console
 
-    console = Console()
+    console = make_console()
     workspace: Path = arguments.workspace.expanduser().resolve()
     if not workspace.is_dir():
         Console(stderr=True).print(error_text(f"workspace {workspace} is not a folder"))
@@ -69,7 +69,7 @@ def _repl(arguments: argparse.Namespace) -> int:
     except UsageError as error:
         Console(stderr=True).print(error_text(f"{error}"))
         return 2
-    console.print(Text(chosen.describe(), "dim"))
+    make_console(stderr=True).print(Text(chosen.describe(), "dim"))  # stdout: the session only
     allow_write = arguments.allow_write or config.allow_write
     selected = arguments.bridges or config.bridges
     functions = default_bridges(
@@ -118,6 +118,8 @@ def _repl(arguments: argparse.Namespace) -> int:
     repl = Repl(functions, ask=ask)
     history = arguments.history or data_dir() / "repl_history"
     try:
+        if not sys.stdin.isatty():  # piped or redirected: the batch mode, no prompts
+            return run_batch(repl, sys.stdin, console=console)
         return run_repl(repl, history=history, console=console)
     finally:
         repl.close()
