@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
-__all__ = ["FAST_KINDS", "fast_matches", "respelt_identifiers"]
+__all__ = ["FAST_KINDS", "ast_dotted_name", "fast_matches", "respelt_identifiers"]
 
 FAST_KINDS = frozenset({"function", "class", "call", "import", "decorator", "name", "attribute"})
 _NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -42,11 +42,13 @@ class _Fallback(Exception):
     """This file needs LibCST to be answered exactly."""
 
 
-def _dotted(node: ast.expr) -> str | None:
+def ast_dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of ``ast`` names and attributes; None for anything else (the
+    ``ast`` twin of ``bridges.cst._names.dotted_name``)."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
+        head = ast_dotted_name(node.value)
         return None if head is None else f"{head}.{node.attr}"
     return None
 
@@ -109,12 +111,12 @@ class _Finder:
             if kind == "decorator":
                 for decorator in node.decorator_list:
                     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                    name = _dotted(target)
+                    name = ast_dotted_name(target)
                     if self.offer(decorator, name):
                         assert name is not None
                         self.add_keyword_line(decorator.lineno, "@", name)
         elif kind == "call" and isinstance(node, ast.Call):
-            name = _dotted(node.func)
+            name = ast_dotted_name(node.func)
             last = name.rsplit(".", 1)[-1] if name else None
             if self.offer(node, name, *([last] if last else [])):
                 assert name is not None
@@ -337,7 +339,7 @@ class _NameFinder(_Finder):
 
     def visit_attribute(self, node: ast.AST) -> None:
         if isinstance(node, ast.Attribute):
-            full = _dotted(node)
+            full = ast_dotted_name(node)
             if self.offer(node, full or node.attr, node.attr):
                 self.add_node(node, full or node.attr)
         elif isinstance(node, ast.alias) and "." in node.name:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from bridges.cst._child_main import Source
+from bridges.cst._fast_find import ast_dotted_name
 from bridges.validators._base import Validator
 from bridges.validators._layers import LayersValidator
 from bridges.validators._svcs import ValidateInjectionSite, ValidateServiceRegistration
@@ -33,17 +34,8 @@ __all__ = ["facts_may_exist", "layer_issues", "may_report"]
 _Check = Callable[[ast.Module, Source, Mapping[str, Any], str], bool]
 
 
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else f"{head}.{node.attr}"
-    return None
-
-
 def _ends_with(node: ast.expr, last: str) -> bool:
-    name = _dotted(node)
+    name = ast_dotted_name(node)
     return name is not None and (name == last or name.endswith(f".{last}"))
 
 
@@ -96,14 +88,14 @@ def _registration(tree: ast.Module, source: Source, options: Mapping[str, Any], 
 def _container_get(call: ast.Call) -> bool:
     if not isinstance(call.func, ast.Attribute) or call.func.attr != "get":
         return False
-    receiver = _dotted(call.func.value)
+    receiver = ast_dotted_name(call.func.value)
     return receiver is not None and "container" in receiver.rsplit(".", 1)[-1].lower()
 
 
 def _injection(tree: ast.Module, source: Source, options: Mapping[str, Any], file: str) -> bool:
     """A ``container.get(...)`` or a ``Container(...)`` call (anywhere: depth is LibCST's)."""
     return any(
-        _container_get(call) or _dotted(call.func) in {"svcs.Container", "Container"}
+        _container_get(call) or ast_dotted_name(call.func) in {"svcs.Container", "Container"}
         for call in _calls(tree)
     )
 
@@ -174,25 +166,30 @@ def _layers(tree: ast.Module, source: Source, options: Mapping[str, Any], file: 
     validator = LayersValidator(file=file, layer_rules=options["layer_rules"])
     if validator.own is None:
         return False
+    return any(
+        validator.violation(target) is not None
+        for _node, targets, _call in _import_targets(tree, validator)
+        for target in targets
+    )
+
+
+def _import_targets(
+    tree: ast.Module, validator: LayersValidator
+) -> Iterator[tuple[ast.stmt | ast.expr, list[str], bool]]:
+    """Each import of ``tree`` with the modules it names, as ``LayersValidator`` computes them,
+    and whether it is a literal ``import_module(...)`` call rather than a statement."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
+            yield node, [alias.name for alias in node.names], False
         elif isinstance(node, ast.ImportFrom):
-            targets = validator.from_targets(
-                "." * node.level + (node.module or ""),
-                node.level,
-                [alias.name for alias in node.names if alias.name != "*"],
-            )
-        elif isinstance(node, ast.Call) and _dotted(node.func) in {
+            names = [alias.name for alias in node.names if alias.name != "*"]
+            module = "." * node.level + (node.module or "")
+            yield node, validator.from_targets(module, node.level, names), False
+        elif isinstance(node, ast.Call) and ast_dotted_name(node.func) in {
             "importlib.import_module",
             "import_module",
         }:
-            targets = _texts(_first_arguments(node))
-        else:
-            continue
-        if any(validator.violation(target) is not None for target in targets):
-            return True
-    return False
+            yield node, _texts(_first_arguments(node)), True
 
 
 def layer_issues(source: Source, options: Mapping[str, Any], file: str) -> list[list[Any]] | None:
@@ -213,23 +210,10 @@ def layer_issues(source: Source, options: Mapping[str, Any], file: str) -> list[
         return []
     rule = next(rule for rule in LayersValidator.rules if rule.id == "LAYER001")
     found: list[tuple[int, int, int, list[Any]]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            targets = validator.from_targets(
-                "." * node.level + (node.module or ""),
-                node.level,
-                [alias.name for alias in node.names if alias.name != "*"],
-            )
-        elif isinstance(node, ast.Call) and _dotted(node.func) in {
-            "importlib.import_module",
-            "import_module",
-        }:
-            if any(validator.violation(text) for text in _texts(_first_arguments(node))):
+    for node, targets, is_call in _import_targets(tree, validator):
+        if is_call:
+            if any(validator.violation(text) for text in targets):
                 return None
-            continue
-        else:
             continue
         for order, target in enumerate(targets):
             explained = validator.explain(target)
