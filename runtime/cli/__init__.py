@@ -30,6 +30,10 @@ SUBCOMMANDS: dict[str, str] = {
     "traces": "list, show and export recorded agent traces",
     "lsp": "start punie's language server (stdio or TCP) for editors",
     "completion": "print a shell completion script (bash, zsh or tcsh)",
+    "eval": "score a model on an evaluation suite, layer by layer, through the real runtime",
+    "lora": "build a dataset, train a LoRA adapter with mlx-lm, fuse, quantize and gate it",
+    "acp": "serve punie as an Agent Client Protocol agent over stdio (Zed, JetBrains)",
+    "mcp": "serve punie's sandbox and bridges as a Model Context Protocol code-mode tool",
 }
 
 

@@ -37,7 +37,19 @@ def offered(*words: str) -> list[str]:
 
 
 def test_bash_completes_subcommands_and_their_options() -> None:
-    assert offered("") == ["ask", "bridges", "completion", "lsp", "repl", "run", "traces"]
+    assert offered("") == [
+        "acp",
+        "ask",
+        "bridges",
+        "completion",
+        "eval",
+        "lora",
+        "lsp",
+        "mcp",
+        "repl",
+        "run",
+        "traces",
+    ]
     assert offered("-") == ["--help", "--version", "-h"]
     assert offered("run", "--bri") == ["--bridge-timeout"]
     assert offered("completion", "") == ["bash", "tcsh", "zsh"]
