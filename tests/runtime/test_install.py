@@ -32,12 +32,18 @@ def _uv(*args: str, cwd: Path | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """punie's wheel, built from the checkout as a release would be."""
+    dist = tmp_path_factory.mktemp("dist")
+    _uv("build", "--wheel", "--out-dir", str(dist), "--", str(ROOT), cwd=dist)
+    (built,) = dist.glob("punie-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> tuple[Path, Path]:
     """(the venv's bin folder, a user project with its own pyproject.toml)."""
     base = tmp_path_factory.mktemp("install")
-    dist = base / "dist"
-    _uv("build", "--wheel", "--out-dir", str(dist), "--", str(ROOT), cwd=base)
-    (wheel,) = dist.glob("punie-*.whl")
     venv = base / "venv"
     _uv("venv", "-q", "--python", sys.executable, str(venv))
     _uv("pip", "install", "-q", "--python", str(venv / "bin" / "python"), str(wheel))
@@ -143,3 +149,55 @@ def test_lsp_answers_initialize(installed: tuple[Path, Path]) -> None:
     answer, _ = json.JSONDecoder().raw_decode(rest)
     assert answer["id"] == 1
     assert answer["result"]["serverInfo"]["name"] == "punie"
+
+
+def _isolated_env(base: Path) -> dict[str, str]:
+    """An environment in which installers put tools under ``base`` and PATH has no punie."""
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.update(
+        UV_TOOL_DIR=str(base / "uv-tools"),
+        UV_TOOL_BIN_DIR=str(base / "bin"),
+        PIPX_HOME=str(base / "pipx"),
+        PIPX_BIN_DIR=str(base / "bin"),
+        PUNIE_DATA_DIR=str(base / "data"),
+        PATH=os.pathsep.join(
+            entry for entry in env.get("PATH", "").split(os.pathsep) if ".venv" not in entry
+        ),
+    )
+    return env
+
+
+def _version_from(bin_dir: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [str(bin_dir / "punie"), "--version"], capture_output=True, text=True, env=env, cwd="/"
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_uv_tool_install_puts_punie_on_path(tmp_path: Path, wheel: Path) -> None:
+    env = _isolated_env(tmp_path)
+    for offline in (["--offline"], []):
+        done = subprocess.run(
+            ["uv", "tool", "install", *offline, str(wheel)], capture_output=True, text=True, env=env
+        )
+        if done.returncode == 0:
+            break
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _version_from(tmp_path / "bin", env) == "punie 0.1.0\n"
+
+
+def test_pipx_install_puts_punie_on_path(tmp_path: Path, wheel: Path) -> None:
+    env = _isolated_env(tmp_path)
+    tools = tmp_path / "pipx-venv"
+    _uv("venv", "-q", "--python", sys.executable, str(tools))
+    _uv("pip", "install", "-q", "--python", str(tools / "bin" / "python"), "pipx")
+    done = subprocess.run(
+        [str(tools / "bin" / "pipx"), "install", "--python", sys.executable, str(wheel)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _version_from(tmp_path / "bin", env) == "punie 0.1.0\n"
