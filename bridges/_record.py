@@ -9,10 +9,10 @@ training examples. Nothing is written twice.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -20,6 +20,11 @@ from bridges._examples import BridgeExample
 from sandbox import HostFunction
 
 __all__ = ["Bridge", "BridgeContext", "lazy"]
+
+ArgsT = TypeVar("ArgsT", bound=BaseModel)
+"""A bridge's argument model."""
+ResultT = TypeVar("ResultT", bound=BaseModel)
+"""A bridge's result contract."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,18 @@ class BridgeContext:
 
 
 @dataclass(frozen=True)
-class lazy:  # lower case: it reads as a call in a record, implementation=lazy("m:f")
+class lazy(Generic[ArgsT, ResultT]):  # lower case: it reads as a call, implementation=lazy("m:f")
     """An implementation named by ``"package.module:function"``, imported on its first call.
 
     Records are built whenever bridges are listed (every ``punie run --workspace``), but most
     runs call no bridge: importing each implementation (LibCST, the language-server client) up
     front would make every run pay for all of them. The target must accept
-    ``(context, arguments)`` like any implementation.
+    ``(context, arguments)`` like any implementation. A type checker cannot follow the string;
+    ``lazy[Args, Result]("m:f")`` states what the target takes and returns.
     """
 
     target: str
-    _loaded: list[Callable[[BridgeContext, Any], BaseModel]] = field(
+    _loaded: list[Callable[[BridgeContext, ArgsT], ResultT]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
 
@@ -66,7 +72,7 @@ class lazy:  # lower case: it reads as a call in a record, implementation=lazy("
                 f"lazy({self.target!r}): name the implementation as 'package.module:function'"
             )
 
-    def __call__(self, context: BridgeContext, arguments: Any) -> BaseModel:
+    def __call__(self, context: BridgeContext, arguments: ArgsT) -> ResultT:
         if not self._loaded:
             module, _, name = self.target.partition(":")
             self._loaded.append(getattr(importlib.import_module(module), name))
@@ -74,20 +80,26 @@ class lazy:  # lower case: it reads as a call in a record, implementation=lazy("
 
 
 @dataclass(frozen=True)
-class Bridge:
-    """One typed tool function, as a record.
+class Bridge(Generic[ArgsT, ResultT]):
+    """One typed tool function, as a record, generic in its argument model and result contract.
 
     ``implementation(context, arguments)`` receives the validated argument model instance and
     returns an instance of ``result``; it raises ``bridges.BridgeError`` (a ``HostFunctionError``)
-    with a model-facing message for every expected failure.
+    with a model-facing message for every expected failure. A type checker matches them (as
+    pydantic-ai's ``Tool``): an implementation that reads another argument model than
+    ``arguments``, or returns something that is no model, is an error where the record is
+    written; one returning another contract than ``result`` widens the record to
+    ``Bridge[Args, A | B]``, an error where it is declared ``Bridge[Args, Result]``.
     """
 
     name: str
     docstring: str
-    arguments: type[BaseModel]
-    result: type[BaseModel]
-    implementation: Callable[[BridgeContext, Any], BaseModel]
-    examples: tuple[BridgeExample, ...] = ()
+    arguments: type[ArgsT]
+    result: type[ResultT]
+    implementation: Callable[[BridgeContext, ArgsT], ResultT]
+    examples: Sequence[BridgeExample] = ()
+    """Its examples: a tuple, or ``LazyExamples(name)`` for the built-ins, which reads the
+    bridge's file (``bridges/examples/<name>.toml``) on first access, not when records are built."""
     writes: bool = False
     """True for bridges that change files; they are only offered when writing is allowed."""
     failures: tuple[str, ...] = ()
@@ -98,7 +110,7 @@ class Bridge:
         arguments_model = self.arguments
         implementation = self.implementation
 
-        def call(**kwargs: Any) -> BaseModel:
+        def call(**kwargs: Any) -> ResultT:
             return implementation(context, arguments_model.model_validate(kwargs))
 
         call.__name__ = self.name

@@ -14,7 +14,7 @@ from bridges._jail import check_jail_setting
 from bridges._record import Bridge, BridgeContext
 from sandbox import HostFunction
 
-__all__ = ["default_bridges", "registry"]
+__all__ = ["bridge_context", "default_bridges", "registry"]
 
 
 def registry() -> tuple[Bridge, ...]:
@@ -64,6 +64,33 @@ def default_bridges(
     ``JailUnavailable`` when ``jail`` names a program that is not there, rather than at the
     first bridge call; ``ValueError`` when ``timeout_s`` is not positive.
     """
+    context = bridge_context(
+        workspace,
+        allow_write=allow_write,
+        timeout_s=timeout_s,
+        python=python,
+        jail=jail,
+        jail_network=jail_network,
+    )
+    return [record.bind(context) for record in registry() if allow_write or not record.writes]
+
+
+def bridge_context(
+    workspace: Path | str,
+    *,
+    allow_write: bool = False,
+    timeout_s: float = 60.0,
+    python: str | None = None,
+    jail: str = "auto",
+    jail_network: bool = False,
+) -> BridgeContext:
+    """The checked context ``default_bridges`` binds every record to, without binding any.
+
+    Raises what ``default_bridges`` raises for bad settings (``NotADirectoryError``,
+    ``ValueError``, ``ProjectPythonError``, ``JailUnavailable``). It builds no record, so it
+    is what a caller needs who must refuse bad settings before it knows whether a bridge will be
+    called at all (``punie run`` with a snippet that names none).
+    """
     root = Path(workspace).resolve()
     if not root.is_dir():
         raise NotADirectoryError(
@@ -74,7 +101,7 @@ def default_bridges(
     if python is not None:
         find_project_python(root, python)
     check_jail_setting(jail)
-    context = BridgeContext(
+    return BridgeContext(
         workspace=root,
         allow_write=allow_write,
         timeout_s=timeout_s,
@@ -82,4 +109,3 @@ def default_bridges(
         jail=jail,
         jail_network=jail_network,
     )
-    return [record.bind(context) for record in registry() if allow_write or not record.writes]

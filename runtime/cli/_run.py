@@ -15,6 +15,8 @@ status: 0 the snippet succeeded, 1 it failed, 2 usage error, 130 interrupted wit
 from __future__ import annotations
 
 import argparse
+import ast
+import builtins
 import json
 import os
 import sys
@@ -27,6 +29,8 @@ __all__ = ["INTERRUPTED", "person_hint", "register", "run"]
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 _NEEDS_WRITING = "needs writing, which this session does not allow"
 """How a writing bridge refuses in a read-only session (bridges' ``_require_write``)."""
@@ -151,18 +155,29 @@ def _run(namespace: argparse.Namespace) -> int:
         )
         return _usage(problems)
     host_functions: list[Any] = []
+    guided = namespace.workspace is not None and not namespace.json and sys.stdout.isatty()
+    # A snippet that can reach no bridge runs without them: building every record costs more
+    # than the run (see _names_no_bridge); the header must count them, so it builds them.
+    deferred = namespace.workspace is not None and not guided and _names_no_bridge(source)
     if namespace.workspace is not None:
-        loaded = _workspace_bridges(namespace)
+        loaded = _workspace_bridges(namespace, bind=not deferred)
         if isinstance(loaded, str):
             return _usage(loaded)
         host_functions = loaded
         for issue in precheck(source, host_functions):
             print(f"punie run: warning: {issue.message}", file=sys.stderr)
-    guided = namespace.workspace is not None and not namespace.json and sys.stdout.isatty()
     if guided:
         print(_header(namespace, len(host_functions)))
     with Sandbox(host_functions=host_functions, limits=limits, pool_size=1) as sandbox:
         result = sandbox.run(source)
+    if deferred and _missing_name(result):
+        # only a name the sandbox lacks fails this way, and its "did you mean" hint names the
+        # bridges: run once more with them, so that the error reads as it always would
+        loaded = _workspace_bridges(namespace)
+        if isinstance(loaded, str):
+            return _usage(loaded)
+        with Sandbox(host_functions=loaded, limits=limits, pool_size=1) as sandbox:
+            result = sandbox.run(source)
     if namespace.json:
         print(result.model_dump_json(indent=2))
         return 0 if result.ok else 1
@@ -233,17 +248,46 @@ def _show(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _workspace_bridges(namespace: argparse.Namespace) -> list[Any] | str:
+def _names_no_bridge(source: str) -> bool:
+    """Whether ``source`` parses and every name it uses is a Python builtin it only reads.
+
+    Such a snippet cannot call a bridge (a bridge is reachable only by its name; the sandbox
+    allows no introspection), and the pre-run check finds the same in it with or without the
+    bridges, so it may run without them. It can still fail to find a name (a builtin the sandbox
+    leaves out): ``_missing_name`` catches that. Anything else, including a name it binds
+    itself, counts as a possible bridge. The snippet is a person's own command line, already
+    bounded by the parse ``precheck`` makes of it anyway.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return all(
+        isinstance(node.ctx, ast.Load) and node.id in _BUILTIN_NAMES
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+    )
+
+
+def _missing_name(result: Any) -> bool:
+    """Whether a run failed on a name it could not find (whose hint may name a bridge)."""
+    error = result.error
+    return error is not None and error.kind == "runtime" and "NameError" in error.message
+
+
+def _workspace_bridges(namespace: argparse.Namespace, *, bind: bool = True) -> list[Any] | str:
     """The workspace's bridges, or a usage message when they cannot be loaded.
 
     ``python`` and ``bridge_timeout_s`` of the workspace's ``[tool.punie]`` apply (the flags win
     over them); its other settings are the agent's and play no part in running one snippet.
+    With ``bind=False`` the settings are checked the same way (a wrong ``--python`` is refused
+    all the same) but no bridge is built: the answer is an empty list.
     """
     workspace: Path = namespace.workspace
     if not workspace.is_dir():
         return f"--workspace {workspace} is not a folder; pass a project root"
     try:
-        from bridges import default_bridges
+        from bridges._registry import bridge_context, default_bridges
         from runtime import UsageError, load_config
     except ImportError as error:
         return f"--workspace needs the bridges package, which could not be loaded: {error}"
@@ -251,15 +295,16 @@ def _workspace_bridges(namespace: argparse.Namespace) -> list[Any] | str:
         chosen = bridge_settings(namespace, load_config(workspace.resolve()), workspace)
     except UsageError as error:
         return str(error)
+    settings: dict[str, Any] = {
+        "allow_write": namespace.allow_write,
+        "timeout_s": chosen.timeout_s,
+        "python": chosen.python,
+        **chosen.bridge_options(),
+    }
     try:
-        return list(
-            default_bridges(
-                workspace,
-                allow_write=namespace.allow_write,
-                timeout_s=chosen.timeout_s,
-                python=chosen.python,
-                **chosen.bridge_options(),
-            )
-        )
+        if not bind:
+            bridge_context(workspace, **settings)
+            return []
+        return list(default_bridges(workspace, **settings))
     except (OSError, ValueError) as error:
         return f"--workspace {workspace}: {error}"
