@@ -8,7 +8,8 @@ Public API (pinned by ``tests/runtime/test_public_api.py``)::
     result = agent.ask("What is six times seven?")
 
 Submodules with their own public surface: ``runtime.template`` (rendering shared with the LoRA
-pipeline), ``runtime.traces`` (trace files), ``runtime.models`` (backends, tiny-model builder).
+pipeline), ``runtime.traces`` (trace files), ``runtime.models`` (backends, tiny-model builder),
+``runtime.profiles`` (bridge selection + stub style, adapter manifests).
 
 The names are loaded on first use (PEP 562): ``punie lsp``, ``punie run`` and ``punie --help``
 import this package on their way to their own modules, and should not pay for the agent loop,
@@ -63,6 +64,16 @@ if TYPE_CHECKING:  # what type checkers and readers see; at run time see __getat
         ScriptedModel,
         build_tiny_model,
         model_from_spec,
+    )
+    from runtime.profiles import (
+        AdapterManifest,
+        ManifestError,
+        Profile,
+        ProfileError,
+        ProfileMismatchError,
+        get_profile,
+        read_manifest,
+        write_manifest,
     )
     from runtime.template import (
         Message,
@@ -125,6 +136,16 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "TurnRecord",
     ),
     "runtime._select": ("select_host_functions",),
+    "runtime.profiles": (
+        "AdapterManifest",
+        "ManifestError",
+        "Profile",
+        "ProfileError",
+        "ProfileMismatchError",
+        "get_profile",
+        "read_manifest",
+        "write_manifest",
+    ),
     "runtime.models": (
         "Completion",
         "GenerationSettings",
@@ -159,6 +180,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 _HOME = {name: module for module, names in _SOURCES.items() for name in names}
 
 __all__ = [
+    "AdapterManifest",
     "Agent",
     "AgentLimits",
     "AgentResult",
@@ -173,6 +195,7 @@ __all__ = [
     "Extraction",
     "GenerationSettings",
     "MLXModel",
+    "ManifestError",
     "Message",
     "Model",
     "ModelError",
@@ -184,6 +207,9 @@ __all__ = [
     "ModelUnavailableError",
     "OpenAIModel",
     "Outcome",
+    "Profile",
+    "ProfileError",
+    "ProfileMismatchError",
     "PunieConfig",
     "PunieRuntimeError",
     "ReplyRejected",
@@ -207,10 +233,12 @@ __all__ = [
     "conversation_from_trace",
     "data_dir",
     "extract",
+    "get_profile",
     "load_config",
     "model_from_spec",
     "outcome_from_precheck",
     "outcome_from_run",
+    "read_manifest",
     "render_conversation",
     "render_system_prompt",
     "render_tool_call",
@@ -218,10 +246,11 @@ __all__ = [
     "select_host_functions",
     "system_prompt_for",
     "training_record",
+    "write_manifest",
 ]
 
 
-_SUBMODULES = frozenset({"models", "template", "traces"})
+_SUBMODULES = frozenset({"models", "profiles", "template", "traces"})
 """Public submodules, reachable as attributes like after an eager import (``runtime.traces``)."""
 
 

@@ -30,6 +30,7 @@ from runtime._results import AgentLimits, AgentResult, CancelToken
 from runtime._select import select_host_functions
 from runtime._telemetry import get_tracer
 from runtime.models import GenerationSettings, Model, model_from_spec
+from runtime.profiles import Profile, ProfileMismatchError, resolve_profile
 from runtime.template import USAGE_RULES, system_prompt_for
 from runtime.traces import TraceRecorder
 from sandbox import HostFunction, Limits, Sandbox, as_host_function
@@ -50,6 +51,11 @@ class Agent:
     ``jail_network`` go to ``default_bridges``; they are ignored when ``host_functions`` is given.
     ``tracer_provider`` receives the run's OpenTelemetry spans (``punie.agent.ask`` and its
     children); by default the global provider, a no-op unless the application configured one.
+    ``profile`` (a ``runtime.profiles.Profile`` or a built-in name such as ``"core"``) fixes the
+    bridge selection and stub style of the system prompt; ``adapter`` (an adapter directory or its
+    ``punie_manifest.json``) takes the profile an adapter was trained with, for a model served
+    elsewhere (``mlx_lm.server --adapter-path``). An ``MLXModel`` with an adapter brings its own.
+    A ``profile`` or ``bridges`` that disagrees with the adapter's is a ``ProfileMismatchError``.
     """
 
     def __init__(
@@ -71,6 +77,8 @@ class Agent:
         jail: str = "auto",
         jail_network: bool = False,
         tracer_provider: TracerProvider | None = None,
+        profile: Profile | str | None = None,
+        adapter: str | Path | None = None,
     ) -> None:
         self.workspace = Path(workspace).expanduser().resolve() if workspace is not None else None
         if isinstance(model, str):
@@ -98,7 +106,21 @@ class Agent:
             except (ValueError, BridgeError) as error:  # a wrong python or jail, a timeout <= 0
                 raise UsageError(str(error)) from None
         self.host_functions = [as_host_function(f) for f in host_functions or ()]
-        if bridges is not None:
+        self.profile = resolve_profile(profile, model=model, adapter=adapter)
+        """The profile the system prompt is rendered with (None: all host functions, full)."""
+        if self.profile is not None:
+            offered = self.host_functions
+            self.host_functions = self.profile.select(offered)
+            if bridges is not None:
+                asked = [f.name for f in select_host_functions(offered, bridges)]
+                if asked != [f.name for f in self.host_functions]:
+                    raise ProfileMismatchError(
+                        f"bridges={list(bridges)!r} selects {', '.join(asked)}, but "
+                        f"{self.profile.describe()} selects "
+                        f"{', '.join(f.name for f in self.host_functions)}; leave out bridges "
+                        "to run with the profile's selection"
+                    )
+        elif bridges is not None:
             self.host_functions = select_host_functions(self.host_functions, bridges)
         self.limits = limits or AgentLimits()
         if tracer_provider is not None and not callable(
@@ -110,7 +132,11 @@ class Agent:
             )
         self._tracer = get_tracer(tracer_provider)
         self.settings = settings or GenerationSettings()
-        self.system_prompt = system_prompt_for(self.host_functions, rules=rules)
+        self.system_prompt = system_prompt_for(
+            self.host_functions,
+            rules=rules,
+            style=self.profile.stub_style if self.profile is not None else "full",
+        )
         self._sandbox_limits = sandbox_limits
         self._sandbox: Sandbox | None = None
         self._checker = sandbox.Prechecker(self.host_functions)

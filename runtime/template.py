@@ -122,10 +122,17 @@ def render_system_prompt(stubs: str, *, rules: str = USAGE_RULES) -> str:
 
 
 def system_prompt_for(
-    host_functions: Sequence[HostFunction | Callable[..., Any]], *, rules: str = USAGE_RULES
+    host_functions: Sequence[HostFunction | Callable[..., Any]],
+    *,
+    rules: str = USAGE_RULES,
+    style: Literal["full", "compact"] = "full",
 ) -> str:
-    """The system prompt for a set of host functions, exactly as ``Agent`` builds it."""
-    return render_system_prompt(render_stubs(host_functions), rules=rules)
+    """The system prompt for a set of host functions, exactly as ``Agent`` builds it.
+
+    ``style`` is the stub style (``sandbox.render_stubs``): ``"compact"`` keeps signatures, field
+    names and first docstring paragraphs, for small models (see ``runtime.profiles``).
+    """
+    return render_system_prompt(render_stubs(host_functions, style=style), rules=rules)
 
 
 def render_tool_call(code: str, *, preamble: str = "") -> str:

@@ -4,13 +4,19 @@ The stub is rendered from the ``HostFunction`` records (argument model, result t
 the function, the result models and their fields), never written by hand, so what the model reads
 is always what the sandbox enforces. Result models are shown as plain classes with annotated
 fields and the fields' docstrings, because that is how a model best learns attribute access.
+
+Two styles: ``"full"`` (every docstring whole) and ``"compact"`` (each function's signature with
+the first paragraph of its docstring; result models with their fields and the first paragraph of
+the class docstring, no field docstrings). All 27 bridges in full style are ~10,500 tokens, too
+long for a small model to train on or prefill every turn; compact keeps every name and type the
+pre-run check enforces and drops the prose.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -22,6 +28,10 @@ __all__ = ["render_stub", "render_stubs"]
 
 _INDENT = "    "
 
+_StubStyle = Literal["full", "compact"]
+"""How much of each docstring the stubs carry: all of it, or the first paragraph only."""
+_STUB_STYLES: tuple[_StubStyle, ...] = ("full", "compact")
+
 
 def render_stub(host_function: HostFunction, *, with_models: bool = True) -> str:
     """The stub of one host function, followed by the result models it returns."""
@@ -31,20 +41,33 @@ def render_stub(host_function: HostFunction, *, with_models: bool = True) -> str
     return "\n\n".join(parts) + "\n"
 
 
-def render_stubs(host_functions: Iterable[HostFunction | Any]) -> str:
-    """Stubs of several host functions: all signatures first, then each result model once."""
+def render_stubs(
+    host_functions: Iterable[HostFunction | Any], *, style: _StubStyle = "full"
+) -> str:
+    """Stubs of several host functions: all signatures first, then each result model once.
+
+    ``style`` is ``"full"`` or ``"compact"`` (first docstring paragraphs, no field docstrings).
+    """
+    if style not in _STUB_STYLES:
+        raise ValueError(f"stub style {style!r} is unknown; use one of {', '.join(_STUB_STYLES)}")
+    compact = style == "compact"
     functions = [as_host_function(item) for item in host_functions]
     models: list[type[BaseModel]] = []
     for function in functions:
         for model in referenced_models(function.result_type):
             if model not in models:
                 models.append(model)
-    parts = [_render_signature(function) for function in functions]
-    parts.extend(_render_model(model) for model in models)
+    parts = [_render_signature(function, compact=compact) for function in functions]
+    parts.extend(_render_model(model, compact=compact) for model in models)
     return "\n\n".join(parts) + "\n"
 
 
-def _render_signature(host_function: HostFunction) -> str:
+def _first_paragraph(text: str) -> str:
+    """The docstring up to its first blank line: what the thing is, without the details."""
+    return textwrap.dedent(text).strip().split("\n\n", 1)[0]
+
+
+def _render_signature(host_function: HostFunction, *, compact: bool = False) -> str:
     parameters = []
     for name, field in host_function.argument_model.model_fields.items():
         text = f"{name}: {annotation_text(field.annotation)}"
@@ -56,18 +79,20 @@ def _render_signature(host_function: HostFunction) -> str:
     arguments = f"*, {', '.join(parameters)}" if parameters else ""
     result = annotation_text(host_function.result_type)
     header = f"def {host_function.name}({arguments}) -> {result}:"
-    docstring = _docstring_block(host_function.docstring)
+    text = host_function.docstring
+    docstring = _docstring_block(_first_paragraph(text) if compact else text)
     return f"{header}\n{docstring}\n{_INDENT}..." if docstring else f"{header}\n{_INDENT}..."
 
 
-def _render_model(model: type[BaseModel]) -> str:
+def _render_model(model: type[BaseModel], *, compact: bool = False) -> str:
     lines = [f"class {model.__name__}:"]
-    docstring = _docstring_block(model.__doc__ or "")
+    text = model.__doc__ or ""
+    docstring = _docstring_block(_first_paragraph(text) if compact else text)
     if docstring:
         lines += [docstring, ""]
     for name, field in model.model_fields.items():
         lines.append(f"{_INDENT}{name}: {annotation_text(field.annotation)}")
-        if field.description:
+        if field.description and not compact:
             lines.append(_docstring_block(field.description))
     if len(lines) == 1:
         lines.append(f"{_INDENT}...")

@@ -5,6 +5,9 @@ The prompt is rendered by the tokenizer's own chat template — the template the
 with, and the one mlx-lm applies to training rows. Greedy by default; ``temperature > 0`` samples
 with ``seed``. Generation stops at the end of a tool call, at EOS, at ``max_tokens``, or when
 ``should_stop`` says so.
+
+An adapter trained by punie carries ``punie_manifest.json``: its profile becomes ``profile``, and
+``Agent`` renders the system prompt with it (``runtime.profiles``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from runtime._errors import ModelError, ModelUnavailableError
 from runtime.models._base import Completion, FinishReason, GenerationSettings
+from runtime.profiles import Profile, profile_of_adapter
 from runtime.template import Message
 
 __all__ = ["MLXModel"]
@@ -33,6 +37,10 @@ class MLXModel:
     def __init__(self, path: str | Path, *, adapter: str | Path | None = None) -> None:
         self.path = str(path)
         self.adapter = str(adapter) if adapter is not None else None
+        self.profile: Profile | None = (
+            profile_of_adapter(self.adapter) if self.adapter is not None else None
+        )
+        """The adapter's profile (from its manifest); None without an adapter or a manifest."""
         self._model: Any = None
         self._tokenizer: Any = None
 

@@ -17,6 +17,14 @@ import runtime.traces
 ROOT = Path(runtime.__file__).parent
 
 PINNED = {
+    "AdapterManifest",
+    "ManifestError",
+    "Profile",
+    "ProfileError",
+    "ProfileMismatchError",
+    "get_profile",
+    "read_manifest",
+    "write_manifest",
     "Agent",
     "AgentLimits",
     "AgentResult",
