@@ -12,7 +12,7 @@ import ast
 import dataclasses
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -45,14 +45,23 @@ from runtime.template import (
     render_conversation,
     render_tool_result,
 )
+from sandbox import HostFunction, PrecheckIssue, RunResult
 
-__all__ = ["RunLoop", "SnippetSession", "new_run_id"]
+__all__ = ["RunLoop", "SnippetCheck", "SnippetSession", "new_run_id"]
 
 
 class SnippetSession(Protocol):
     """The part of a sandbox session the loop uses (``sandbox.Sandbox.session()``)."""
 
-    def run(self, source: str) -> Any: ...
+    def run(self, source: str) -> RunResult: ...
+
+
+class SnippetCheck(Protocol):
+    """The pre-run check the loop calls on every snippet (``sandbox.Prechecker.check``)."""
+
+    def __call__(
+        self, source: str, *, known_names: Iterable[str] = ()
+    ) -> Sequence[PrecheckIssue]: ...
 
 
 def new_run_id() -> str:
@@ -84,9 +93,9 @@ class RunLoop:
         question: str,
         model: Model,
         system: str,
-        functions: Sequence[Any],
+        functions: Sequence[HostFunction],
         session: SnippetSession,
-        check: Callable[..., Sequence[Any]],
+        check: SnippetCheck,
         limits: AgentLimits,
         settings: GenerationSettings,
         emit: Callable[[Event], None],

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import SchemaValidator
 
 from sandbox._host import HostFunction, HostFunctionError
-from sandbox._worker._policy import nearest
+from sandbox._worker._denials import nearest
+from sandbox._worker._messages import CallAnswer, CallFailure
 
 __all__ = ["HostCaller"]
 
@@ -27,7 +28,7 @@ _repr = reprlib.Repr()
 _repr.maxstring = 80
 _repr.maxother = 80
 
-_MALFORMED = {"ok": False, "kind": "host_function", "message": "malformed host call"}
+_MALFORMED: CallFailure = {"ok": False, "kind": "host_function", "message": "malformed host call"}
 _RECORD_CHARS = 64 * 1024
 """Characters of argument data kept in one call's record (``RunResult.calls``): a loop sending
 20 MB per call once kept every copy and took the host to 627 MB."""
@@ -71,8 +72,9 @@ class HostCaller:
         self._functions = {name: _Prepared(function) for name, function in functions.items()}
         self._limit = call_limit
 
-    def answer(self, message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
-        """Run one call from ``message`` and return the reply for the worker.
+    def answer(self, message: Mapping[str, Any], calls: list[Any]) -> CallAnswer:
+        """Run one call from ``message`` (a ``CallMessage`` as the worker sent it: nothing in
+        it is trusted) and return the reply for the worker.
 
         ``calls`` collects one record per call as plain dicts (validated into ``HostCall``
         once, with the whole ``RunResult``).

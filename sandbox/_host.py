@@ -20,22 +20,14 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 from pydantic_core import SchemaSerializer, SchemaValidator
 
+from sandbox._worker._errors import HostFunctionError
+
 __all__ = ["HostFunction", "HostFunctionError", "as_host_function"]
 
 _SELF_SERIALIZING = frozenset({"none", "int", "str", "bool", "any"})
 """Core schema types whose validated ``str``/``int``/``bool``/``None`` value is already its own
 JSON form (not ``float``: JSON mode turns ``inf``/``nan`` into ``null``)."""
 _PLAIN_VALUES = frozenset({str, int, bool, type(None)})
-
-
-class HostFunctionError(Exception):
-    """Raised by a host function to fail with a message written for the model.
-
-    The message reaches the snippet (and, when uncaught, the run's ``SnippetError`` of kind
-    ``host_function``) verbatim, so write it as an instruction: what went wrong and what to do.
-    Any other exception escaping a host function is reported by type and message only, never with
-    a host traceback.
-    """
 
 
 @dataclass(frozen=True)

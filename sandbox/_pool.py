@@ -9,10 +9,10 @@ in the background so that the next run does not pay the start-up cost.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from sandbox._errors import SandboxClosedError
 from sandbox._process import WorkerProcess
+from sandbox._worker._messages import InitMessage
 
 __all__ = ["WorkerPool"]
 
@@ -20,7 +20,7 @@ __all__ = ["WorkerPool"]
 class WorkerPool:
     """Idle workers ready to run; thread-safe."""
 
-    def __init__(self, init: dict[str, Any], size: int) -> None:
+    def __init__(self, init: InitMessage, size: int) -> None:
         self._init = init
         self._size = size
         self._idle: list[WorkerProcess] = []

@@ -22,22 +22,33 @@ import sys
 import tempfile
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sandbox._errors import WorkerStartError
 from sandbox._watchdog import WATCHDOG
+from sandbox._worker._messages import (
+    CallAnswer,
+    InitMessage,
+    WorkerMessage,
+    WorkerRequest,
+)
 from sandbox._worker._protocol import (
     FrameBuffer,
     FrameError,
+    PollGauge,
     encode_for_worker,
     poller_for,
-    wait_briefly,
     write_all,
 )
 
-__all__ = ["WorkerDied", "WorkerGone", "WorkerProcess", "WorkerTimeout"]
+__all__ = ["HOST_GAUGE", "WorkerDied", "WorkerGone", "WorkerProcess", "WorkerTimeout"]
+
+HOST_GAUGE = PollGauge()
+"""Whether the host polls a worker's pipe before blocking: one per host process, like the
+watchdog, because it judges the machine's CPUs, which every sandbox in the process shares
+(each worker process has its own, in its ``WorkerCaches``)."""
 
 _BOOT = (
     "import sys;sys.path[:0]=sys.argv[1].split('\\n');"
@@ -49,8 +60,8 @@ _LATE_GRACE_S = 1.0
 killed (it only has to unwind: the failure is sticky)."""
 _READ_BYTES = 1 << 16
 """Bytes asked for per ``read``. Not more: CPython allocates the whole buffer for every call,
-and from 128 KiB on glibc serves that with ``mmap``, which costs ~20 us per read (it once made
-up a third of a host call's time)."""
+and from 128 KiB on glibc serves that with ``mmap`` on every read, which once made up a large
+share of a host call's time (benchmarks/README.md, "sandbox figures moved from comments")."""
 
 
 class WorkerTimeout(Exception):
@@ -127,7 +138,7 @@ class _Resources:
 class WorkerProcess:
     """A started worker. Not thread-safe: one owner at a time (the pool hands it out)."""
 
-    def __init__(self, init: dict[str, Any]) -> None:
+    def __init__(self, init: InitMessage) -> None:
         to_worker_read, write_fd = os.pipe()
         read_fd, from_worker_write = os.pipe()
         self._resources = _Resources([read_fd, write_fd], tempfile.mkdtemp(prefix="punie-worker-"))
@@ -155,7 +166,8 @@ class WorkerProcess:
         self._resources.process = self._process
         self._buffer = FrameBuffer()
         self._poller = poller_for(read_fd)
-        self.ready: dict[str, Any] | None = None
+        self.ready: WorkerMessage | None = None
+        """The worker's ``ready`` message (a ``ReadyMessage``), once it has sent it."""
         self.dead = False
         self.fired = False  # set by the watchdog when it killed this worker at its deadline
         self.deadline = 0.0  # when the watchdog kills this worker (set by ``WATCHDOG.arm``)
@@ -183,9 +195,10 @@ class WorkerProcess:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._process.pid, signal.SIGKILL)
 
-    def wait_ready(self) -> dict[str, Any]:
-        """Block until the worker has locked itself down (the first message it sends)."""
-        if self.ready is None:
+    def wait_ready(self) -> WorkerMessage:
+        """Block until the worker has locked itself down: its first message, ``ready``."""
+        ready = self.ready
+        if ready is None:
             WATCHDOG.arm(self, time.monotonic() + _START_TIMEOUT_S)
             try:
                 message = self._read()
@@ -199,22 +212,23 @@ class WorkerProcess:
             if message.get("op") != "ready":
                 self.kill()
                 raise WorkerStartError(f"a sandbox worker sent {message.get('op')!r} before ready")
-            self.ready = message
-        return self.ready
+            ready = self.ready = message
+        return ready
 
     def request(
         self,
-        message: dict[str, Any],
+        message: WorkerRequest,
         *,
         timeout_s: float,
-        on_call: Callable[[dict[str, Any], list[Any]], dict[str, Any]],
+        on_call: Callable[[Mapping[str, Any], list[Any]], CallAnswer],
         calls: list[Any],
         run_timeout_s: float | None = None,
-        late: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+        late: CallAnswer | None = None,
+    ) -> WorkerMessage:
         """Send one request and serve the worker's host calls until it answers ``done``.
 
-        Each call is answered by ``on_call(message, calls)`` on this thread. Time spent there
+        Each call is answered by ``on_call(message, calls)`` on this thread (the message is a
+        ``CallMessage`` from an untrusted worker: ``on_call`` checks every field). Time spent there
         (the host function) does not count against ``timeout_s``: the watchdog skips a paused
         worker, and the deadline moves by the pause, but never past ``run_timeout_s`` from the
         start (the whole run, host calls included). A call that starts or ends after that is
@@ -261,20 +275,20 @@ class WorkerProcess:
             raise WorkerTimeout(whole_run=over or self.deadline >= run_deadline)
         return reply
 
-    def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, message: WorkerRequest | CallAnswer) -> None:
         try:
             write_all(self._write_fd, encode_for_worker(message))
         except OSError as error:
             self.kill()
             raise (WorkerTimeout() if self.fired else WorkerDied(str(error))) from error
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self) -> WorkerMessage:
         """The next message; blocks until it arrives or the worker dies (or is killed)."""
         buffer = self._buffer
         try:
             message = buffer.next_message() if len(buffer) else None
             while message is None:
-                wait_briefly(self._poller)
+                HOST_GAUGE.wait_briefly(self._poller)
                 try:
                     chunk = os.read(self._read_fd, _READ_BYTES)
                 except OSError:

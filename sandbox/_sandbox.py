@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -25,6 +25,7 @@ from sandbox._pool import WorkerPool
 from sandbox._process import WorkerDied, WorkerGone, WorkerProcess, WorkerTimeout
 from sandbox._result import ErrorKind, RunResult, SnippetError
 from sandbox._shapes import result_shape
+from sandbox._worker._messages import CallAnswer, CallFailure, InitMessage, WorkerLimits
 
 __all__ = ["Sandbox", "Session"]
 
@@ -60,13 +61,18 @@ class Sandbox:
         self._functions = functions
         self._limits = limits if limits is not None else Limits()
         self._caller = HostCaller(functions, self._limits.host_calls)
-        self._late_message = (
+        self._late_message: str = (
             f"the run took longer than {self._limits.run_timeout_s:g} s in all, host function "
             "calls included, and was stopped; make fewer or cheaper host calls per snippet"
         )
-        init = {
+        self._late: CallFailure = {
+            "ok": False,
+            "kind": "run_timeout",
+            "message": self._late_message,
+        }
+        init: InitMessage = {
             "op": "init",
-            "limits": self._limits.model_dump(),
+            "limits": _worker_limits(self._limits),
             "functions": [
                 {"name": name, "shape": result_shape(function.result_type)}
                 for name, function in functions.items()
@@ -186,7 +192,7 @@ class Sandbox:
                 on_call=self._caller.answer,
                 calls=calls,
                 run_timeout_s=limits.run_timeout_s,
-                late={"ok": False, "kind": "run_timeout", "message": self._late_message},
+                late=self._late,
             )
         except WorkerTimeout as timeout:
             lost = "; the session's variables were lost" if session else ""
@@ -219,7 +225,7 @@ class Sandbox:
         return result
 
 
-# pydantic-core's validators directly: ``model_validate`` adds a few microseconds per run.
+# pydantic-core's validators directly: ``model_validate`` adds work to every run.
 _validate_result: Callable[[Any], RunResult] = RunResult.__pydantic_validator__.validate_python
 _validate_error: Callable[[Any], SnippetError] = SnippetError.__pydantic_validator__.validate_python
 
@@ -237,8 +243,24 @@ def _failed(
     )
 
 
-def _result_from_reply(reply: dict[str, Any], calls: list[Any], started: float) -> RunResult | None:
-    """The run's result, or ``None`` when the reply is not a well-formed ``done`` message."""
+def _worker_limits(limits: Limits) -> WorkerLimits:
+    """The limits a worker enforces itself (the host enforces the rest)."""
+    return {
+        "timeout_s": limits.timeout_s,
+        "memory_mb": limits.memory_mb,
+        "output_bytes": limits.output_bytes,
+        "argument_bytes": limits.argument_bytes,
+        "nesting_depth": limits.nesting_depth,
+        "recursion_depth": limits.recursion_depth,
+        "value_chars": limits.value_chars,
+    }
+
+
+def _result_from_reply(
+    reply: Mapping[str, Any], calls: list[Any], started: float
+) -> RunResult | None:
+    """The run's result, or ``None`` when the reply is not a well-formed ``done`` message
+    (``DoneMessage``; the worker is not trusted, so every field is checked)."""
     if reply.get("op") != "done":
         return None
     try:
@@ -341,5 +363,5 @@ class Session:
             self._sandbox._pool.discard(worker)
 
 
-def _no_calls(message: dict[str, Any], calls: list[Any]) -> dict[str, Any]:
+def _no_calls(message: Mapping[str, Any], calls: list[Any]) -> CallAnswer:
     return {"ok": False, "kind": "host_function", "message": "no host calls during reset"}

@@ -1,8 +1,8 @@
 """One watchdog thread per host process: it kills workers whose wall-time deadline has passed.
 
 Waiting for a worker is then a plain blocking ``read`` (one system call per frame) instead of a
-``poll`` with a timeout followed by a ``read``; on a busy machine that saves a fifth of the host's
-time per round trip. The thread ticks every 20 ms while any deadline is armed (so a timeout fires
+``poll`` with a timeout followed by a ``read``, which on a busy machine saves a measurable share
+of every round trip (benchmarks/README.md, "sandbox figures moved from comments"). The thread ticks every 20 ms while any deadline is armed (so a timeout fires
 within ~20 ms of its limit) and exits after a second with nothing to watch.
 
 A host function call pauses the clock without taking the lock: the owner sets ``paused``, runs

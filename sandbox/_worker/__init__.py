@@ -3,7 +3,18 @@
 The worker is started as ``python -I -S`` with only this folder's parent and RestrictedPython's
 site directory on ``sys.path``; it imports this package as the top-level package ``_worker``
 (every import inside it is relative), so it never loads pydantic or the host's ``sandbox``
-package. The host imports ``sandbox._worker._protocol`` only, for the wire format.
+package. The host imports the parts they share: the wire format (``_protocol``), the message
+types (``_messages``), the one ``HostFunctionError`` (``_errors``) and the hint helper
+(``_denials.nearest``).
+
+The modules import each other without a cycle and never from inside a function (pinned by
+tests/sandbox/test_worker_layout.py); each line imports only from the lines above it::
+
+    _errors  _denials  _messages  _landlock  _seccomp          (no sibling imports)
+    _compiled  _readonly  _protocol  _lockdown
+    _fast  _restricted  _modules  _state
+    _policy  _guards
+    _main
 """
 
 __all__: list[str] = []

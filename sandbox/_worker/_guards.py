@@ -8,8 +8,8 @@ and friends, which RestrictedPython 9.0 dropped because they iterate in C past i
 guard, come back as wrappers that pass their input through ``_getiter_`` first.
 
 Limits that a snippet could try to swallow (output, host calls) raise ``LimitAbort``, a
-``BaseException`` the snippet cannot name, and also set a flag in ``RunState`` that the worker
-checks after the run, so a ``finally: return`` cannot hide them either.
+``BaseException`` the snippet cannot name, and also set a flag in the run state (``_state``)
+that the worker checks after the run, so a ``finally: return`` cannot hide them either.
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ import string
 import sys
 import types
 
-from ._policy import DENIED_ATTRIBUTES, nearest
+from ._denials import ALLOWED_MODULES, DENIED_ATTRIBUTES
+from ._errors import HostFunctionError
+from ._modules import STAND_INS
+from ._readonly import Record
+from ._state import STATE
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -32,11 +36,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTINS",
     "MEMORY_MESSAGE",
-    "STATE",
-    "HostFunctionError",
-    "LimitAbort",
-    "Record",
-    "RunState",
     "guarded_getattr",
     "make_globals_template",
     "memory_guard",
@@ -46,106 +45,6 @@ MEMORY_MESSAGE = (
     "the snippet ran out of memory (the limit is the sandbox's memory_mb); work on smaller "
     "pieces of data"
 )
-
-
-class HostFunctionError(Exception):
-    """Raised in the snippet when a host function call fails; catch it to recover."""
-
-
-class LimitAbort(BaseException):
-    """A per-run limit was hit (output, host calls); the snippet cannot catch it by name."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-class RunState:
-    """Mutable state of the run in progress (one run at a time per worker).
-
-    ``active`` is true only between ``begin`` and ``end``: ``print``, ``printed`` and the host
-    function proxies refuse to work outside a run, so that snippet code which somehow runs
-    between runs (a finalizer collected late) can neither write to, read from, nor call out on
-    behalf of anyone. The worker collects a stateless run's garbage before ``end`` so that its
-    finalizers run (and print, and call) inside the run that created them.
-    """
-
-    __slots__ = ("abort", "active", "output", "output_limit", "output_size", "snippet_classes")
-
-    def __init__(self) -> None:
-        self.output: list[str] = []
-        self.output_size = 0
-        self.output_limit = 64 * 1024
-        self.abort: LimitAbort | None = None
-        self.snippet_classes: set[type] = set()
-        self.active = False
-
-    def begin(self, *, output_limit: int) -> None:
-        self.output = []
-        self.output_size = 0
-        self.output_limit = output_limit
-        self.abort = None
-        self.active = True
-
-    def end(self) -> None:
-        """Close the run: drop its output and its abort (whose traceback holds its frames)."""
-        self.active = False
-        self.output = []
-        self.output_size = 0
-        self.abort = None
-
-    def fail(self, kind: str, message: str) -> LimitAbort:
-        if self.abort is None:
-            self.abort = LimitAbort(kind, message)
-        return self.abort
-
-    def check_active(self, what: str) -> None:
-        """Refuse ``what`` outside a run (see the class docstring)."""
-        if not self.active:
-            raise RuntimeError(f"{what} is not available outside the run that created it")
-
-
-STATE = RunState()
-
-
-class Record:
-    """A read-only view of a host function's result model: attribute access, nearest-name hints."""
-
-    __slots__ = ("_fields", "_name")
-
-    def __init__(self, name: str, fields: dict[str, Any]) -> None:
-        object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_fields", fields)
-
-    def __getattr__(self, attribute: str) -> Any:
-        fields = object.__getattribute__(self, "_fields")
-        try:
-            return fields[attribute]
-        except KeyError:
-            name = object.__getattribute__(self, "_name")
-            guess = nearest(attribute, list(fields))
-            hint = (
-                f"; did you mean '{guess}'?" if guess else f"; its fields are: {', '.join(fields)}"
-            )
-            raise AttributeError(f"{name} has no field '{attribute}'{hint}") from None
-
-    def __setattr__(self, attribute: str, value: Any) -> None:
-        raise TypeError(f"{self._name} is read-only; build a dict with the values you need")
-
-    def __delattr__(self, attribute: str) -> None:
-        raise TypeError(f"{self._name} is read-only")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Record):
-            return NotImplemented
-        return self._name == other._name and self._fields == other._fields
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{key}={value!r}" for key, value in self._fields.items())
-        return f"{self._name}({inner})"
 
 
 def guarded_getattr(obj: Any, name: str) -> Any:
@@ -374,16 +273,15 @@ def _hasattr(obj: Any, name: str, /) -> bool:
     return True
 
 
+_IMPORT_REFUSED = f"no modules can be imported except {', '.join(ALLOWED_MODULES)}"
+
+
 def _import(
     name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
 ) -> Any:
-    from ._modules import STAND_INS
-
     module = STAND_INS.get(name) if level == 0 else None
     if module is None:
-        raise ImportError(
-            f"importing '{name}' is refused: no modules can be imported except json, re, math"
-        )
+        raise ImportError(f"importing '{name}' is refused: {_IMPORT_REFUSED}")
     return module
 
 

@@ -32,11 +32,14 @@ import signal
 import sys
 
 from . import _landlock
+from ._seccomp import ALLOW, EQ, MASKED_EQ, Filter, errno_action, load_library
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
 if TYPE_CHECKING:
     from typing import Any
+
+    from ._messages import LockdownReport
 
 __all__ = ["lock_down"]
 
@@ -73,8 +76,6 @@ def _set_limit(which: int, value: int) -> None:
 
 
 def _seccomp(library: Any) -> bool:
-    from ._seccomp import ALLOW, EQ, MASKED_EQ, Filter, errno_action
-
     try:
         rules = Filter(library, default=errno_action(errno.EPERM))
         for name in _ALLOWED:
@@ -100,12 +101,10 @@ def _readable_paths() -> list[str]:
     return [entry for entry in (*sys.path, os.getcwd()) if entry]
 
 
-def lock_down(*, memory_mb: int, allow_seccomp: bool = True) -> dict[str, Any]:
+def lock_down(*, memory_mb: int, allow_seccomp: bool = True) -> LockdownReport:
     """Apply every layer available here; return what is active."""
     library = None
     if allow_seccomp:
-        from ._seccomp import load_library
-
         library = load_library()  # before RLIMIT_AS: loading maps a shared library
     landlock = _landlock.restrict_reads(_readable_paths())
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -15,25 +15,29 @@ import resource
 import sys
 import time
 
-from ._guards import (
-    BUILTINS,
-    MEMORY_MESSAGE,
-    STATE,
-    HostFunctionError,
-    LimitAbort,
-    Record,
-    make_globals_template,
-)
+from ._compiled import FILENAME, VALUE_NAME, Refused
+from ._denials import nearest
+from ._errors import HostFunctionError
+from ._guards import BUILTINS, MEMORY_MESSAGE, make_globals_template
 from ._lockdown import lock_down
 from ._modules import STAND_INS
-from ._policy import FILENAME, VALUE_NAME, compile_snippet, nearest
-from ._protocol import encode, encode_body, read_message, write_all
+from ._policy import compile_snippet
+from ._protocol import encode, encode_body, write_all
 from ._protocol import frame as make_frame
+from ._readonly import Record
+from ._restricted import preload
+from ._state import STATE, LimitAbort, WorkerCaches
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
 if TYPE_CHECKING:
-    from typing import Any
+    from types import CodeType
+    from typing import Any, TypeAlias
+
+    from ._messages import DoneMessage, ErrorData, InitMessage, ReadyMessage, Shape
+
+    _Ready: TypeAlias = tuple[CodeType, CodeType | None, bool]
+    """Compiled code, its last expression (or ``None``), and whether it has handlers."""
 
 __all__ = ["main"]
 
@@ -168,7 +172,7 @@ class HostProxy:
 
     __slots__ = ("_no_arguments", "_prefix", "_shape", "_worker", "name")
 
-    def __init__(self, name: str, shape: Any, worker: Worker) -> None:
+    def __init__(self, name: str, shape: Shape, worker: Worker) -> None:
         self.name = name
         self._shape = shape
         self._worker = worker
@@ -215,7 +219,7 @@ class HostProxy:
         sys.setrecursionlimit(limit + 100)
         try:
             write_all(worker.write_fd, call)
-            reply = read_message(worker.read_fd)
+            reply = worker.caches.reader.read_answer()
         except BaseException:
             worker.retire = (
                 True  # the conversation with the host is out of step: stop after this run
@@ -223,10 +227,10 @@ class HostProxy:
             raise
         finally:
             sys.setrecursionlimit(limit)
-        if reply.get("ok"):
-            return _from_data(reply.get("result"), self._shape)
+        if reply["ok"]:
+            return _from_data(reply["result"], self._shape)
         message = str(reply.get("message", "the host function failed"))
-        kind = reply.get("kind")
+        kind = reply["kind"]
         if kind == "call_limit" or kind == "run_timeout":
             raise STATE.fail(kind, message)
         raise HostFunctionError(message)
@@ -236,10 +240,12 @@ class HostProxy:
 
 
 class Worker:
-    """State of one worker process: limits, host function proxies, session namespace, cache."""
+    """State of one worker process: limits, host function proxies, session namespace, the
+    compiled-code cache and the process's other caches (``WorkerCaches``, given by ``main``)."""
 
-    def __init__(self, init: dict[str, Any], read_fd: int, write_fd: int) -> None:
-        self.read_fd = read_fd
+    def __init__(self, init: InitMessage, caches: WorkerCaches, write_fd: int) -> None:
+        self.caches = caches
+        self.read_fd = caches.reader.fd
         self.write_fd = write_fd
         limits = init["limits"]
         self.timeout_s = float(limits["timeout_s"])
@@ -259,7 +265,7 @@ class Worker:
 
             self.template = {"__builtins__": builtins, "__name__": "__main__", **self.proxies}
         self.session: dict[str, Any] | None = None
-        self.cache: dict[str, Any] = {}
+        self.cache: dict[str, _Ready] = {}
         self.retire = False
         self._cpu_soft = 0
         self._cpu_bound = 0.0  # CPU seconds used is at most this + wall time since _cpu_wall
@@ -267,17 +273,19 @@ class Worker:
         self._depth = 0
 
     def serve(self) -> None:
-        read_fd, write_fd = self.read_fd, self.write_fd
+        write_fd = self.write_fd
+        read_request = self.caches.reader.read_request
         warmed = False
         while True:
             if not warmed:
                 warmed = self._warm_up()
             try:
-                message = read_message(read_fd)
+                message = read_request()
             except EOFError:
                 return
-            op = message.get("op")
-            if op == "run":
+            op = message["op"]
+            reply: DoneMessage
+            if message["op"] == "run":  # indexing the message (not ``op``) narrows its type
                 try:
                     reply = self.run(message["source"], session=bool(message.get("session")))
                 except BaseException as failure:  # a bug or exhaustion in the worker's own code
@@ -337,7 +345,7 @@ class Worker:
 
         if select.select([self.read_fd], [], [], 0)[0]:
             return False
-        from . import _restricted  # noqa: F401 - imported for its side effect: loaded modules
+        preload()
 
         # Everything alive now is the worker's own: move it out of the collector's sight so that
         # the collection after every stateless run only walks what that run created.
@@ -345,26 +353,30 @@ class Worker:
         gc.freeze()
         return True
 
-    def _compile(self, source: str) -> Any:
-        code = self.cache.get(source)
-        if code is not None:
-            return code
+    def _compile(self, source: str) -> _Ready | Refused:
+        ready = self.cache.get(source)
+        if ready is not None:
+            return ready
         sys.setrecursionlimit(_COMPILE_RECURSION)
         compiled = compile_snippet(
-            source, max_depth=self.nesting_depth, skip_policy=self.skip_policy
+            source,
+            max_depth=self.nesting_depth,
+            plain_names=self.caches.plain_names,
+            skip_policy=self.skip_policy,
         )
-        if not isinstance(compiled, dict):
-            code, tail = compiled
-            compiled = (code, tail, _has_handlers(code) or _has_handlers(tail))
-            if len(self.cache) >= _CACHE_SIZE:
-                self.cache.clear()
-            self.cache[source] = compiled
-        return compiled
+        if isinstance(compiled, Refused):
+            return compiled
+        code, tail = compiled.code, compiled.tail
+        ready = (code, tail, _has_handlers(code) or _has_handlers(tail))
+        if len(self.cache) >= _CACHE_SIZE:
+            self.cache.clear()
+        self.cache[source] = ready
+        return ready
 
-    def run(self, source: str, *, session: bool) -> dict[str, Any]:
+    def run(self, source: str, *, session: bool) -> DoneMessage:
         compiled = self._compile(source)
-        if isinstance(compiled, dict):
-            return {"op": "done", "ok": False, "error": compiled, "stdout": ""}
+        if isinstance(compiled, Refused):
+            return {"op": "done", "ok": False, "error": compiled.error, "stdout": ""}
         if session:
             namespace = self.session
             if namespace is None:
@@ -375,7 +387,7 @@ class Worker:
         self._arm_cpu_limit()
         depth = self._depth or _stack_depth()
         self._depth = depth
-        error: dict[str, Any] | None = None
+        error: ErrorData | None = None
         sys.setrecursionlimit(depth + self.recursion_depth + 25)
         code, tail, handlers = compiled
         value = data = None
@@ -411,9 +423,14 @@ class Worker:
             return {"op": "done", "ok": False, "error": error, "stdout": stdout}
         return {"op": "done", "ok": True, "value": data, "stdout": stdout}
 
-    def reset(self) -> dict[str, Any]:
-        """Forget the session; run what it left behind now, with ``print`` and host calls dead."""
+    def reset(self) -> DoneMessage:
+        """Forget the session; run what it left behind now, with ``print`` and host calls dead.
+
+        The process's caches are reset here too, where the run state is: the next session
+        starts from what a fresh worker knows (the compiled-code cache aside: it maps source
+        text to code, whatever the session)."""
         self.session = None
+        self.caches.reset()
         sys.setrecursionlimit((self._depth or _stack_depth()) + self.recursion_depth + 25)
         try:
             self._collect()
@@ -432,7 +449,7 @@ class Worker:
 
         Only code with exception handlers (``try``, ``with``) can run when a generator is
         collected, so a run without any (``full=False``) skips the collection: a full one costs
-        ~20 us, a third of a warm ``1+1``. A run whose garbage keeps making new garbage retires
+        a sizeable share of a warm ``1+1``. A run whose garbage keeps making new garbage retires
         the worker instead.
         """
         STATE.snippet_classes = set()
@@ -457,7 +474,7 @@ class Worker:
             return _safe_repr(value, self.value_chars)
         return data
 
-    def _runtime_error(self, raised: BaseException, source: str) -> dict[str, Any]:
+    def _runtime_error(self, raised: BaseException, source: str) -> ErrorData:
         frames: list[tuple[str, int]] = []
         tb = raised.__traceback__
         while tb is not None:
@@ -513,11 +530,11 @@ class Worker:
 
 def _error(
     kind: str, message: str, line: int | None = None, traceback: str | None = None
-) -> dict[str, Any]:
+) -> ErrorData:
     return {"kind": kind, "message": message, "line": line, "traceback": traceback}
 
 
-def _has_handlers(code: Any) -> bool:
+def _has_handlers(code: CodeType | None) -> bool:
     """Whether ``code`` or a code object nested in it has an exception handler (``try``,
     ``with``): the only way snippet code runs when a suspended generator is collected."""
     if code is None:
@@ -548,10 +565,18 @@ def _stack_depth() -> int:
 def main(read_fd: int, write_fd: int) -> None:
     """Entry point: read ``init``, lock down, announce ``ready``, serve until the pipe closes."""
     sys.unraisablehook = _unraisable
-    init = read_message(read_fd)
-    worker = Worker(init, read_fd, write_fd)
+    caches = WorkerCaches(read_fd)  # one per process, created before anything is read
+    init = caches.reader.read_init()
+    worker = Worker(init, caches, write_fd)
     info = lock_down(
         memory_mb=int(init["limits"]["memory_mb"]), allow_seccomp=not init.get("no_seccomp")
     )
-    write_all(write_fd, encode({"op": "ready", "pid": os.getpid(), **info}))
+    ready: ReadyMessage = {
+        "op": "ready",
+        "pid": os.getpid(),
+        "seccomp": info["seccomp"],
+        "landlock": info["landlock"],
+        "rlimits": info["rlimits"],
+    }
+    write_all(write_fd, encode(ready))
     worker.serve()

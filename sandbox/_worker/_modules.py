@@ -5,6 +5,10 @@ Allowed modules are where sandboxes usually leak (``json.codecs.open``, ``re.enu
 object holding exactly the listed functions and constants; asking it for anything else is an
 ``AttributeError`` that lists what it has. ``re`` flags are plain ints (the real ones are enum
 members whose class leads back into the ``enum`` module).
+
+``STAND_INS`` is the table of importable modules, one entry per name in
+``_denials.ALLOWED_MODULES`` (a test pins that they match): to offer another module, add its
+name there and its stand-in here.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import json as _json
 import math as _math
 import re as _re
 
-from ._policy import nearest
+from ._readonly import Record, StandInModule
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a worker ~10 ms
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,42 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["STAND_INS", "StandInModule", "to_json_data"]
 
 
-class StandInModule:
-    """A read-only namespace that looks like a module to a snippet."""
-
-    __slots__ = ("_members", "_name")
-
-    def __init__(self, name: str, members: dict[str, Any]) -> None:
-        object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_members", members)
-
-    def __getattr__(self, attribute: str) -> Any:
-        members = object.__getattribute__(self, "_members")
-        try:
-            return members[attribute]
-        except KeyError:
-            name = object.__getattribute__(self, "_name")
-            guess = nearest(attribute, list(members))
-            hint = f"did you mean '{guess}'? " if guess else ""
-            raise AttributeError(
-                f"module '{name}' has no attribute '{attribute}' in the sandbox; {hint}"
-                f"it offers: {', '.join(sorted(members))}"
-            ) from None
-
-    def __setattr__(self, attribute: str, value: Any) -> None:
-        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
-
-    def __delattr__(self, attribute: str) -> None:
-        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
-
-    def __repr__(self) -> str:
-        return f"<module '{self._name}' (sandbox stand-in)>"
-
-
 def to_json_data(value: Any) -> Any:
     """Records become dicts so that ``json.dumps(result)`` works on host function results."""
-    from ._guards import Record
-
     if isinstance(value, Record):
         fields = object.__getattribute__(value, "_fields")
         return {key: to_json_data(item) for key, item in fields.items()}

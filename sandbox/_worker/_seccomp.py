@@ -1,7 +1,7 @@
 """A minimal ctypes binding of libseccomp: just what the worker's filter needs.
 
 ``pyseccomp`` wraps the same library but imports ``subprocess``, ``shutil`` and ``ctypes.util``
-at import time (about 20-35 ms of a worker's ~100 ms start); the worker needs five functions, so
+at import time (a large share of a worker's start); the worker needs five functions, so
 it loads ``libseccomp.so.2`` itself and falls back to ``pyseccomp``'s lookup only when that
 soname is missing.
 

@@ -15,7 +15,9 @@ import pytest
 from sandbox_support import HOST_FUNCTIONS, LIMITS
 
 from sandbox import Sandbox
-from sandbox._worker._policy import _compile_fast, compile_snippet
+from sandbox._worker._compiled import Compiled
+from sandbox._worker._fast import compile_fast as _compile_fast
+from sandbox._worker._policy import compile_snippet
 
 MUST_DEFER = {
     "name-attribute": "def f():\n    return 1\nf.__name__",
@@ -56,7 +58,7 @@ def test_the_fast_path_defers_what_the_full_path_guards(source: str) -> None:
 )
 def test_whatever_the_fast_path_accepts_the_full_path_accepts(source: str) -> None:
     if _compile_fast(source, 64) is not None:
-        assert isinstance(compile_snippet(source, max_depth=64, full_only=True), tuple)
+        assert isinstance(compile_snippet(source, max_depth=64, full_only=True), Compiled)
 
 
 def test_plain_snippets_still_take_the_fast_path() -> None:

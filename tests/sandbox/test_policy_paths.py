@@ -13,19 +13,17 @@ from RestrictedPython.transformer import INSPECT_ATTRIBUTES as RESTRICTED_INSPEC
 from test_benign import CASES
 
 from sandbox._worker import _guards
-from sandbox._worker._policy import (
-    DENIED_ATTRIBUTES,
-    INSPECT_ATTRIBUTES,
-    VALUE_NAME,
-    _compile_fast,
-    compile_snippet,
-)
+from sandbox._worker._compiled import VALUE_NAME, Compiled
+from sandbox._worker._denials import DENIED_ATTRIBUTES, INSPECT_ATTRIBUTES
+from sandbox._worker._fast import compile_fast as _compile_fast
+from sandbox._worker._policy import compile_snippet
 
 PLAIN = [case for case in CASES if "typecheck(" not in case[1]]
 
 
 def _run(compiled: Any) -> tuple[Any, str]:
-    code, tail = compiled
+    assert isinstance(compiled, Compiled), compiled
+    code, tail = compiled.code, compiled.tail
     namespace = _guards.make_globals_template({})
     _guards.STATE.begin(output_limit=1 << 20)
     exec(code, namespace)
@@ -40,9 +38,9 @@ def test_inspect_attributes_cover_restrictedpython() -> None:
 @pytest.mark.parametrize("source", [case[1] for case in PLAIN], ids=[case[0] for case in PLAIN])
 def test_fast_and_full_paths_agree(source: str) -> None:
     full = compile_snippet(source, max_depth=64, full_only=True)
-    assert isinstance(full, tuple), full
+    assert isinstance(full, Compiled), full
     either = compile_snippet(source, max_depth=64)
-    assert isinstance(either, tuple), either
+    assert isinstance(either, Compiled), either
     assert repr(_run(either)) == repr(_run(full))
 
 

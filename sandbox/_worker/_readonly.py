@@ -1,0 +1,87 @@
+"""The read-only objects a snippet is handed: host function results and module stand-ins.
+
+Both refuse every write and answer an unknown attribute with an ``AttributeError`` that names
+the nearest valid one (or lists them all), written for the model that asked for it.
+"""
+
+from __future__ import annotations
+
+from ._denials import nearest
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
+
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["Record", "StandInModule"]
+
+
+class Record:
+    """A read-only view of a host function's result model: attribute access, nearest-name hints."""
+
+    __slots__ = ("_fields", "_name")
+
+    def __init__(self, name: str, fields: dict[str, Any]) -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_fields", fields)
+
+    def __getattr__(self, attribute: str) -> Any:
+        fields = object.__getattribute__(self, "_fields")
+        try:
+            return fields[attribute]
+        except KeyError:
+            name = object.__getattribute__(self, "_name")
+            guess = nearest(attribute, list(fields))
+            hint = (
+                f"; did you mean '{guess}'?" if guess else f"; its fields are: {', '.join(fields)}"
+            )
+            raise AttributeError(f"{name} has no field '{attribute}'{hint}") from None
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise TypeError(f"{self._name} is read-only; build a dict with the values you need")
+
+    def __delattr__(self, attribute: str) -> None:
+        raise TypeError(f"{self._name} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self._name == other._name and self._fields == other._fields
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{key}={value!r}" for key, value in self._fields.items())
+        return f"{self._name}({inner})"
+
+
+class StandInModule:
+    """A read-only namespace that looks like a module to a snippet."""
+
+    __slots__ = ("_members", "_name")
+
+    def __init__(self, name: str, members: dict[str, Any]) -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_members", members)
+
+    def __getattr__(self, attribute: str) -> Any:
+        members = object.__getattribute__(self, "_members")
+        try:
+            return members[attribute]
+        except KeyError:
+            name = object.__getattribute__(self, "_name")
+            guess = nearest(attribute, list(members))
+            hint = f"did you mean '{guess}'? " if guess else ""
+            raise AttributeError(
+                f"module '{name}' has no attribute '{attribute}' in the sandbox; {hint}"
+                f"it offers: {', '.join(sorted(members))}"
+            ) from None
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
+
+    def __delattr__(self, attribute: str) -> None:
+        raise TypeError(f"module '{self._name}' is read-only in the sandbox")
+
+    def __repr__(self) -> str:
+        return f"<module '{self._name}' (sandbox stand-in)>"
