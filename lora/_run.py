@@ -11,7 +11,6 @@ bound), then the sandbox, then ``outcome_from_precheck``/``outcome_from_run`` an
 
 from __future__ import annotations
 
-import ast
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +23,7 @@ from lora._sources import ExampleSource, Row
 from runtime import Step, outcome_from_precheck, outcome_from_run, render_conversation
 from runtime.profiles import Profile
 from runtime.template import SnippetOutcome, render_tool_result
-from sandbox import Limits, Prechecker, RunResult, Sandbox, Session
+from sandbox import Limits, Prechecker, RunResult, Sandbox, Session, bound_names
 
 __all__ = ["RunReport", "run_examples"]
 
@@ -40,21 +39,6 @@ class RunReport:
     refused: list[tuple[str, str]]
     sandbox_s: float = 0.0
     """Wall time of the sandbox work (workspace copies, checks and runs)."""
-
-
-def _bound_names(code: str) -> set[str]:
-    """Names a snippet binds (the loop tells the next pre-run check about them)."""
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-    return names
 
 
 def _output(run: RunResult | None, outcome: SnippetOutcome) -> str:
@@ -95,7 +79,7 @@ def _run_one(
         else:
             run = session.run(code)
             outcome = outcome_from_run(run)
-            known |= _bound_names(code)
+            known |= bound_names(code)
         output = _output(run, outcome)
         want_ok = getattr(expected, "expect_ok", True)
         if outcome.ok != want_ok:

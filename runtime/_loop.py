@@ -8,7 +8,6 @@ model backend down, a bug) raise after ``run_finished`` has been emitted, so the
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import secrets
 import time
@@ -45,7 +44,7 @@ from runtime.template import (
     render_conversation,
     render_tool_result,
 )
-from sandbox import HostFunction, PrecheckIssue, RunResult
+from sandbox import HostFunction, PrecheckIssue, RunResult, bound_names
 
 __all__ = ["RunLoop", "SnippetCheck", "SnippetSession", "new_run_id"]
 
@@ -67,21 +66,6 @@ class SnippetCheck(Protocol):
 def new_run_id() -> str:
     """UTC start time plus randomness: unique, and sorts by time."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-
-
-def _bound_names(code: str) -> set[str]:
-    """Names a snippet binds, so that the next snippet's pre-run check knows them."""
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-    return names
 
 
 class RunLoop:
@@ -350,7 +334,7 @@ class RunLoop:
             bridge_spans(self.tracer, span, run.calls, started_ns=ran_ns, turn=turn)
             outcome = outcome_from_run(run)
             kind = run.error.kind if run.error is not None and not run.ok else None
-            self.known_names |= _bound_names(code)
+            self.known_names |= bound_names(code)
             self.emit(
                 SnippetExecuted,
                 turn=turn,

@@ -29,9 +29,8 @@ from rich.pretty import Pretty
 from rich.syntax import Syntax
 from rich.text import Text
 
-from runtime._loop import _bound_names
 from runtime.template import outcome_from_precheck
-from sandbox import HostFunction, Prechecker, Sandbox, as_host_function, render_stub
+from sandbox import HostFunction, Prechecker, Sandbox, as_host_function, bound_names, render_stub
 
 __all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_batch", "run_repl"]
 
@@ -226,7 +225,7 @@ class Repl:
                 and isinstance(node.targets[0], ast.Name)
             ):
                 self.names[node.targets[0].id] = self.type_of(node.value)
-        for name in _bound_names(source):
+        for name in bound_names(source):
             self.names.setdefault(name, None)
 
     def type_of(self, node: ast.expr) -> Any:

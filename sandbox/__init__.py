@@ -10,6 +10,7 @@ check (``precheck``, ``Prechecker``, ``PrecheckIssue``). See docs/sandbox.md for
 from sandbox._errors import SandboxClosedError, SandboxError, WorkerStartError
 from sandbox._host import HostFunction, HostFunctionError, as_host_function
 from sandbox._limits import Limits
+from sandbox._names import bound_names
 from sandbox._precheck import Prechecker, PrecheckIssue, precheck
 from sandbox._result import ErrorKind, HostCall, RunResult, SnippetError
 from sandbox._sandbox import Sandbox, Session
@@ -31,6 +32,7 @@ __all__ = [
     "SnippetError",
     "WorkerStartError",
     "as_host_function",
+    "bound_names",
     "precheck",
     "render_stub",
     "render_stubs",

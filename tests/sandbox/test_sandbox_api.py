@@ -34,6 +34,7 @@ EXPECTED_ALL = [
     "SnippetError",
     "WorkerStartError",
     "as_host_function",
+    "bound_names",
     "precheck",
     "render_stub",
     "render_stubs",
@@ -369,3 +370,9 @@ def test_a_forgotten_sandbox_leaves_no_process_behind() -> None:
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_bound_names_are_what_a_snippet_assigns_and_defines() -> None:
+    code = "a = 1\nb, c = 2, 3\nfor d in []: pass\ndef f(x): y = x\nclass K: pass\nprint(a)\n"
+    assert sandbox.bound_names(code) == {"a", "b", "c", "d", "f", "y", "K"}
+    assert sandbox.bound_names("def (:") == set()
