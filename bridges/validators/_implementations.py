@@ -6,13 +6,14 @@ that lists the bridges but calls no validator must not pay for LibCST (issue 11,
 
 from __future__ import annotations
 
+from bridges._import_roots import describe_roots, import_roots, module_name
 from bridges._record import BridgeContext
 from bridges.cst._errors import RuleArgumentError
 from bridges.cst._workspace import python_files, relative_to_workspace
 from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments
 from bridges.validators._base import Validator
 from bridges.validators._graph import dependency_graph_issues
-from bridges.validators._layers import LayersValidator, check_rule_names, layer_of, module_name
+from bridges.validators._layers import LayersValidator, check_rule_names, layer_of
 from bridges.validators._runner import collect_issues, result_of
 from bridges.validators._svcs import ValidateInjectionSite, ValidateServiceRegistration
 from bridges.validators._tdom import CheckRenderTree, ValidateComponent, ValidateEscapeContext
@@ -90,31 +91,47 @@ def validate_route_pattern(
 
 
 def check_layers(context: BridgeContext, arguments: CheckLayersArguments) -> ValidationResult:
-    """The ``check_layers`` bridge."""
+    """The ``check_layers`` bridge: modules are named as the project imports them (its import
+    roots, so ``meteo.stats`` for ``src/meteo/stats.py`` in a src/ layout)."""
     rules = arguments.rules
     check_rule_names(rules)
+    roots = import_roots(context.workspace)
     files = python_files(context.workspace, arguments.path)
-    modules = [module_name(relative_to_workspace(context.workspace, file)) for file in files]
+    modules = [module_name(relative_to_workspace(context.workspace, file), roots) for file in files]
     layers = sorted(rules)
     # A folder none of whose modules is in a layer means a misspelt rule; a single file outside
     # every layer (an editor checking each file it opens) simply has nothing to check.
     single_file = len(files) == 1 and files[0].is_file() and arguments.path.endswith(".py")
     if not single_file and not any(layer_of(module, layers) for module in modules):
-        found = sorted({module.split(".")[0] for module in modules})
-        raise RuleArgumentError(
-            f"no module under {arguments.path!r} belongs to any layer of the rules "
-            f"({', '.join(layers)}); module names start at the workspace root, e.g. "
-            f"{', '.join(found[:5]) or 'none found'}"
-        )
-    key = ("check_layers", tuple((layer, tuple(rules[layer])) for layer in layers))
+        raise RuleArgumentError(_no_layer_matches(arguments.path, layers, modules, roots))
+    key = ("check_layers", roots, tuple((layer, tuple(rules[layer])) for layer in layers))
     issues, skipped = collect_issues(
         context,
         path=arguments.path,
         validator=LayersValidator,
-        options={"layer_rules": rules},
+        options={"layer_rules": rules, "import_roots": roots},
         key=key,
     )
     return result_of("layers", issues, skipped)
+
+
+def _no_layer_matches(
+    path: str, layers: list[str], modules: list[str], roots: tuple[str, ...]
+) -> str:
+    """Why rules matching no module under ``path`` are refused, with the names that exist."""
+    found = sorted({module.split(".")[0] for module in modules if module})
+    start = f"the import roots ({describe_roots(roots)})" if roots else "the workspace root"
+    message = (
+        f"no module under {path!r} belongs to any layer of the rules ({', '.join(layers)}); "
+        f"module names start at {start}, e.g. {', '.join(found[:5]) or 'none found'}"
+    )
+    for layer in layers:
+        for root in roots:
+            dotted = root.replace("/", ".")
+            if layer.startswith(f"{dotted}."):
+                inner = layer.removeprefix(f"{dotted}.")
+                return f"{message}; {root}/ is an import root, so name {layer!r} as {inner!r}"
+    return message
 
 
 def check_dependency_graph(

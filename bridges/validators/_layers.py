@@ -1,17 +1,20 @@
 """``check_layers``: import layering, i.e. which packages may import which.
 
 ``rules`` maps a *layer* (a dotted module prefix such as ``bridges`` or ``shop.web.components``)
-to the layers it may import. Module names come from file paths relative to the workspace root
-(``shop/web/routes.py`` is ``shop.web.routes``). A module belongs to the longest layer that is a
-prefix of its name; an import is checked only when its target belongs to a layer too (other
-imports, such as the standard library, are not the rules' business). A layer may always import
-itself, and layers nested in or around it (``runtime.cli`` and ``runtime``).
+to the layers it may import. Module names are the names the code imports: counted from the
+workspace root (``shop/web/routes.py`` is ``shop.web.routes``), or from the project's import roots
+(``bridges._import_roots``: in a src/ layout ``src/meteo/stats.py`` is ``meteo.stats``). A
+module belongs to the longest layer that is a prefix of its name; an import is checked only when
+its target belongs to a layer too (other imports, such as the standard library, are not the
+rules' business). A layer may always import itself, and layers nested in or around it
+(``runtime.cli`` and ``runtime``).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
+from bridges._import_roots import module_name
 from bridges.cst._errors import RuleArgumentError
 from bridges.cst._names import dotted_name, import_module_name
 from bridges.validators._base import Validator
@@ -20,14 +23,6 @@ from bridges.validators._rules import LAYER_RULES
 __all__ = ["LAYER_RULES", "LayerRules", "LayersValidator", "check_rule_names", "module_name"]
 
 LayerRules = dict[str, list[str]]
-
-
-def module_name(relative: str) -> str:
-    """``shop/web/routes.py`` -> ``shop.web.routes``; ``pkg/__init__.py`` -> ``pkg``."""
-    parts = relative.removesuffix(".py").split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def check_rule_names(rules: LayerRules) -> None:
@@ -66,11 +61,13 @@ class LayersValidator(Validator):
     domain = "layers"
     rules = LAYER_RULES
 
-    def __init__(self, *, file: str, layer_rules: LayerRules) -> None:
+    def __init__(
+        self, *, file: str, layer_rules: LayerRules, import_roots: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(file=file)
         self.layer_rules = layer_rules
         self.layers = sorted(layer_rules)
-        self.module = module_name(file)
+        self.module = module_name(file, import_roots)
         self.own = layer_of(self.module, self.layers)
         self.package = (
             self.module if file.endswith("__init__.py") else self.module.rpartition(".")[0]

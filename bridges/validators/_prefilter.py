@@ -163,7 +163,7 @@ def _routes(tree: ast.Module, source: Source, options: Mapping[str, Any], file: 
 def _layers(tree: ast.Module, source: Source, options: Mapping[str, Any], file: str) -> bool:
     """An import (or a literal ``import_module``) whose target is in a layer this module's layer
     may not import; the targets are computed as ``LayersValidator`` computes them."""
-    validator = LayersValidator(file=file, layer_rules=options["layer_rules"])
+    validator = LayersValidator(file=file, **options)
     if validator.own is None:
         return False
     return any(
@@ -205,7 +205,7 @@ def layer_issues(source: Source, options: Mapping[str, Any], file: str) -> list[
     tree = _checkable_tree(source)
     if tree is None:
         return None
-    validator = LayersValidator(file=file, layer_rules=options["layer_rules"])
+    validator = LayersValidator(file=file, **options)
     if validator.own is None:
         return []
     rule = next(rule for rule in LayersValidator.rules if rule.id == "LAYER001")

@@ -24,8 +24,8 @@ RULES: dict[str, list[str]] = {
     "bridges": ["parsers", "sandbox"],
     "runtime": ["sandbox", "bridges", "parsers"],
     "runtime.cli": ["sandbox", "bridges", "parsers", "lora", "evals"],
-    "lora": ["runtime", "bridges", "sandbox", "parsers"],
-    "evals": ["runtime", "bridges", "sandbox", "parsers", "lora"],
+    "lora": ["runtime", "bridges", "sandbox", "parsers", "evals"],
+    "evals": ["runtime", "bridges", "sandbox", "parsers"],
 }
 CHECK_LAYERS = next(bridge for bridge in BRIDGES if bridge.name == "check_layers")
 
