@@ -103,6 +103,14 @@ def project_environment(project: ProjectPython) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=64)
 def _find(workspace: Path, setting: str | None, active: str | None) -> ProjectPython:
+    """The project's Python for these arguments; ``find_project_python`` says how it is chosen.
+
+    Remembered for the process (``lru_cache``, 64 entries) because bridges, the language server
+    and the CLI must agree on one interpreter per workspace: the workspace is part of the key,
+    so two workspaces never share an answer, and ``find_project_python`` drops the memo when the
+    interpreter it names is gone. An environment created after the first look (a new ``.venv``
+    beside a remembered fallback) is seen by the next process.
+    """
     if setting is not None:
         candidate = Path(setting).expanduser()
         if not candidate.is_absolute():

@@ -264,7 +264,10 @@ def _under_masked(path: Path) -> bool:
 
 @functools.cache
 def _probe(program: str, kind: JailKind) -> str:
-    """'' when ``program`` confines a trivial command here; else what went wrong (its stderr)."""
+    """'' when ``program`` confines a trivial command here; else what went wrong (its stderr).
+
+    Remembered for the process (``functools.cache``): whether bubblewrap or sandbox-exec works
+    is a fact about this machine and kernel, not about a workspace or session."""
     true = shutil.which("true") or "/bin/true"
     if kind == "sandbox-exec":
         argv = [program, "-p", "(version 1)(allow default)", true]

@@ -77,7 +77,10 @@ class ToolRun:
 def locate_tool(name: str) -> Path:
     """The executable for ``name``: next to ``sys.executable`` first, then ``PATH``.
 
-    Raises ``ToolMissing`` when neither has it.
+    Raises ``ToolMissing`` when neither has it. Remembered for the process (``functools.cache``):
+    where punie's own tools live is a fact about this installation, the same for every
+    workspace and session; a miss raises and is not remembered, so a tool installed later is
+    found.
     """
     beside = Path(sys.executable).parent / name
     if beside.is_file() and os.access(beside, os.X_OK):
@@ -201,9 +204,10 @@ def _communicate(
     """``Popen.communicate(timeout=...)``, with two differences that matter for speed.
 
     Standard output can go to ``sink`` chunk by chunk as it arrives. And the exit is awaited on
-    a pidfd instead of ``Popen.wait(timeout)``, which polls with sleeps of 0.5, 1, 2... ms: a
-    tool that exits a moment after closing its output cost a bridge up to 1.5 ms per call,
-    10% of a 14 ms ruff run. Raises ``subprocess.TimeoutExpired`` past ``timeout_s``.
+    a pidfd instead of ``Popen.wait(timeout)``, which polls with growing sleeps: a tool that
+    exits a moment after closing its output made a bridge sleep past the exit, a visible share
+    of a short tool run (benchmarks/README.md, "Figures moved from comments"). Raises
+    ``subprocess.TimeoutExpired`` past ``timeout_s``.
     """
     deadline = time.monotonic() + timeout_s
     assert process.stdout is not None and process.stderr is not None
@@ -302,7 +306,10 @@ def crash_message(run: ToolRun) -> str:
 
 @functools.cache
 def tool_version(name: str) -> str:
-    """The tool's ``--version`` line (e.g. 'ruff 0.17.6'), or 'unknown' when it cannot tell."""
+    """The tool's ``--version`` line (e.g. 'ruff 0.17.6'), or 'unknown' when it cannot tell.
+
+    Remembered for the process (``functools.cache``): the tool ``locate_tool`` found is the same
+    program for every workspace and session, and so is its version."""
     try:
         run = run_tool(name, ["--version"], cwd=Path.cwd(), timeout_s=15.0, ok_returncodes=(0,))
     except Exception:

@@ -1,8 +1,8 @@
 """The thorough pre-run check: ``ty`` on the snippet against the host functions' stubs.
 
-``sandbox.precheck`` catches the common slips in well under a millisecond; this option asks the
+``sandbox.precheck`` catches the common slips without leaving the process; this option asks the
 real type checker instead, which also sees wrong argument types, ``None`` handling and misuse of
-standard-library functions. It costs a ``ty`` process (about 0.1 to 0.3 s), so it is opt-in.
+standard-library functions. It costs a ``ty`` process per snippet, so it is opt-in.
 
 The stubs become a ``.pyi`` module that the snippet star-imports, so the snippet's line numbers
 shift by exactly one; diagnostics in the stubs themselves are ours, not the model's, and are
@@ -36,8 +36,8 @@ def typecheck_snippet(
     line numbers, ty's message and rule name, and code ``"syntax"`` for syntax errors, ``"type"``
     for everything else. A missing or failing ``ty`` raises a ``bridges.ToolError``.
     """
-    # Imported here: ``import bridges`` loads this module, and the whole ``parsers`` package
-    # costs every run ~0.15 s that only a snippet check needs (issue 11, finding 14).
+    # Imported here: ``import bridges`` loads this module, and importing the whole ``parsers``
+    # package would slow every run for what only a snippet check needs (issue 11, finding 14).
     from parsers import ParseError, parse_ty_gitlab
 
     with tempfile.TemporaryDirectory(prefix="punie-snippet-") as folder:

@@ -85,7 +85,7 @@ def _resolve_fast(workspace: Path, text: str, kind: Kind) -> Path | None:
     """``resolve_in_workspace`` for an existing plain path in a few system calls; else None.
 
     ``Path.resolve`` walks the path with an ``lstat`` per component, twice per call (root and
-    path): a third of a millisecond, 2% of a small ruff run. Here the path is opened with
+    path), a cost every file-touching bridge call pays. Here the path is opened with
     ``O_PATH`` (no read access needed, never blocks on a FIFO), ``/proc/self/fd`` names where it
     really is, and ``fstat`` what it is. The checks are the same; anything unusual — and every
     failure — returns None, so the slow path decides and raises its typed, model-facing error.

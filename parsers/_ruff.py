@@ -65,10 +65,11 @@ class _Row(msgspec.Struct, gc=False):
 _DECODER = msgspec.json.Decoder(list[_Item])
 """Why msgspec and not pydantic for the first step: a violation-heavy report (1,437 violations
 on a 47k-line tree) is 1.1 MB of pretty-printed JSON, a quarter of it fix edits punie never
-reads. pydantic-core builds a value tree of the whole document before validating (~10 ms here,
-against ruff's ~70 ms); msgspec decodes straight into the structs above and skips unknown keys
-without building them (~1.5 ms). The contract objects are then validated by pydantic from a
-compact re-encoding of just their fields (~2 ms), so the boundary check is unchanged."""
+reads. pydantic-core builds a value tree of the whole document before validating, a cost that
+grows with every edit punie drops; msgspec decodes straight into the structs above and skips
+unknown keys without building them. The contract objects are then validated by pydantic from a
+compact re-encoding of just their fields, so the boundary check is unchanged (the figures:
+benchmarks/README.md, "Figures moved from comments")."""
 _ENCODER = msgspec.json.Encoder()
 _VIOLATIONS = TypeAdapter(list[RuffViolation])
 _APPLICABILITY = frozenset({"safe", "unsafe", "displayonly"})
@@ -99,7 +100,7 @@ def parse_ruff_json(text: str | bytes, *, version: str, root: str = "") -> RuffR
 class RuffJsonStream:
     """``parse_ruff_json`` fed while ruff is still writing: the parse hides inside ruff's run.
 
-    ruff writes a large report slowly (pretty-printed, line by line: ~12 ms for 1.1 MB), so a
+    ruff writes a large report slowly (pretty-printed, line by line), so a
     bridge that reads it chunk by chunk can decode every complete violation as it arrives and
     has little left to do at the end of the output. Items are cut at ``\\n  },\\n``: in ruff's
     pretty layout only a top-level item closes at an indent of two spaces (JSON strings hold no

@@ -1,9 +1,10 @@
 """Parsed modules and derived results, cached by the content hash of the source.
 
-LibCST is slow next to ``ast``: parsing a 2,000-line file takes about a quarter of a second, and
-position metadata about as long again. A snippet often asks several validators about the same
-files, and a session asks again after each edit, so three things are cached, all keyed by a hash
-of the file's bytes (never by path or mtime, so an edit is always seen and a rename costs nothing):
+LibCST is slow next to ``ast``, and position metadata costs about as much again as the parse
+(benchmarks/README.md, "Figures moved from comments"). A snippet often asks several validators
+about the same files, and a session asks again after each edit, so three things are cached, all
+keyed by a hash of the file's bytes (never by path or mtime, so an edit is always seen and a
+rename costs nothing):
 
 - the parsed ``libcst.Module``;
 - its position metadata, computed lazily the first time a line number is needed;
@@ -178,5 +179,8 @@ class ModuleCache:
 
 
 MODULE_CACHE = ModuleCache()
-"""The process-wide cache every LibCST bridge and validator shares."""
+"""The process-wide cache every LibCST bridge and validator shares. Process-wide on purpose: every
+entry is keyed by a hash of the file's bytes, so sharing it between workspaces and sessions can
+never answer for another file, and one pool of parser children serves them all; it owns those
+children and closes them at exit (``close()``), and ``clear()`` forgets every entry."""
 atexit.register(MODULE_CACHE.close)

@@ -145,8 +145,8 @@ def matches_in_source(
     """``[line, column, name, code]`` of every match in one file (runs in a parser child).
 
     A file whose text lacks a literal part of the name cannot match and is not parsed. The
-    kinds ``ast`` can answer identically are answered by ``ast`` (ten times faster than
-    LibCST); ``name`` and ``attribute``, and any file where ``ast`` might differ, use LibCST.
+    kinds ``ast`` can answer identically are answered by ``ast`` (far cheaper than LibCST);
+    ``name`` and ``attribute``, and any file where ``ast`` might differ, use LibCST.
     ``strict`` (the one file asked about) parses even without the literal parts, so that a
     syntax error is reported rather than "no match".
     """

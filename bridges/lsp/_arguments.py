@@ -2,7 +2,7 @@
 
 The records (``bridges.lsp._records``) need these models whenever bridges are listed, while the
 implementations in ``bridges.lsp._bridges`` import the language-server client (lsprotocol,
-pygls, asyncio): half a second that a run calling no navigation bridge must not pay. So the
+pygls, asyncio): an import that a run calling no navigation bridge must not pay for. So the
 models live here, importing only pydantic.
 """
 

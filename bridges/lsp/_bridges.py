@@ -26,7 +26,6 @@ from bridges.lsp._arguments import (
 )
 from bridges.lsp._convert import (
     SourceLines,
-    file_uri,
     flatten_symbols,
     hover_text,
     location_fields,
@@ -108,38 +107,39 @@ def _converted(session: LanguageServerSession, method: str, convert: Callable[[]
         ) from None
 
 
-def _identifier(path: Path) -> dict[str, str]:
+def _identifier(session: LanguageServerSession, path: Path) -> dict[str, str]:
     """A TextDocumentIdentifier as JSON: requests go out as plain JSON (see ``session.request``)."""
-    return {"uri": file_uri(path)}
+    return {"uri": session.cache.file_uri(path)}
 
 
-_OUTLINE_LIMIT = 500
-_outlines: dict[tuple[str, str], tuple[str, list[SymbolInfo], list[Outline]]] = {}
-"""(path, encoding) -> (text, symbols, qualified names): an outline depends only on the text."""
+def _lines(context: BridgeContext, session: LanguageServerSession) -> SourceLines:
+    """The file lines of one call, served from what ``session`` remembers (``session.cache``)."""
+    return SourceLines(context.workspace, session.position_encoding, session.stamp, session.cache)
 
 
 def _outline(
     session: LanguageServerSession, path: Path, text: str, lines: SourceLines, *, cached: bool
 ) -> tuple[list[SymbolInfo], list[Outline]]:
+    """The server's outline of ``text``: symbols and qualified names; kept by the session (an
+    outline depends only on the text), reused when ``cached``."""
     key = (str(path), lines.encoding)
-    known = _outlines.get(key)
-    if cached and known is not None and known[0] == text:
-        return known[1], known[2]
+    if cached:
+        known = session.cache.outline(key, text)
+        if known is not None:
+            return known
     found = session.request(
         types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
-        {"textDocument": _identifier(path)},
+        {"textDocument": _identifier(session, path)},
         documents={path: text},
         poll=False,
     )
     symbols = _converted(
         session,
         types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
-        lambda: flatten_symbols(found, lines, uri=file_uri(path)),
+        lambda: flatten_symbols(found, lines, uri=session.cache.file_uri(path)),
     )
     outline = outline_of(symbols)
-    if len(_outlines) >= _OUTLINE_LIMIT:
-        _outlines.clear()
-    _outlines[key] = (text, symbols, outline)
+    session.cache.keep_outline(key, text, symbols, outline)
     return symbols, outline
 
 
@@ -148,7 +148,7 @@ def _position(
 ) -> tuple[LanguageServerSession, Path, str, SourceLines, Target, dict[str, int]]:
     session = _session(context)
     path, text = _read(context, arguments.file, session)
-    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
+    lines = _lines(context, session)
     text_lines = lines.remember(path, text)
     if arguments.column is not None and arguments.line is None:
         raise BridgeArgumentError("column= needs line= too; or pass only symbol='Name'")
@@ -161,8 +161,9 @@ def _position(
         # the server's outline only for a file punie's own Python cannot parse
         outline=lambda: _outline(session, path, text, lines, cached=True)[1],
         text_lines=text_lines,
+        indexes=session.cache.scopes,
     )
-    line_text = lines.line(file_uri(path), target.line - 1)
+    line_text = lines.line(session.cache.file_uri(path), target.line - 1)
     position = {
         "line": target.line - 1,
         "character": to_server(line_text, target.column, lines.encoding),
@@ -174,7 +175,7 @@ def goto_definition(context: BridgeContext, arguments: PositionArguments) -> Def
     session, path, text, lines, target, position = _position(context, arguments)
     found = session.request(
         types.TEXT_DOCUMENT_DEFINITION,
-        {"textDocument": _identifier(path), "position": position},
+        {"textDocument": _identifier(session, path), "position": position},
         documents={path: text},
         poll=False,  # _read has just looked for changed files
     )
@@ -185,7 +186,7 @@ def goto_definition(context: BridgeContext, arguments: PositionArguments) -> Def
         return DefinitionResult.model_validate(
             {
                 "symbol": target.symbol,
-                "file": lines.display(file_uri(path)),
+                "file": lines.display(session.cache.file_uri(path)),
                 "line": target.line,
                 "column": target.column,
                 "definitions": definitions,
@@ -201,7 +202,7 @@ def find_references(context: BridgeContext, arguments: ReferencesArguments) -> R
     found = session.request(
         types.TEXT_DOCUMENT_REFERENCES,
         {
-            "textDocument": _identifier(path),
+            "textDocument": _identifier(session, path),
             "position": position,
             "context": {"includeDeclaration": arguments.include_declaration},
         },
@@ -230,14 +231,14 @@ def hover(context: BridgeContext, arguments: PositionArguments) -> HoverResult:
     session, path, text, lines, target, position = _position(context, arguments)
     found = session.request(
         types.TEXT_DOCUMENT_HOVER,
-        {"textDocument": _identifier(path), "position": position},
+        {"textDocument": _identifier(session, path), "position": position},
         documents={path: text},
         poll=False,
     )
     content = _converted(session, types.TEXT_DOCUMENT_HOVER, lambda: hover_text(found))
     return HoverResult(
         symbol=target.symbol,
-        file=lines.display(file_uri(path)),
+        file=lines.display(session.cache.file_uri(path)),
         line=target.line,
         column=target.column,
         text=content,
@@ -250,11 +251,11 @@ def document_symbols(
 ) -> DocumentSymbolsResult:
     session = _session(context)
     path, text = _read(context, arguments.file, session)
-    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
+    lines = _lines(context, session)
     lines.remember(path, text)
     symbols, _ = _outline(session, path, text, lines, cached=False)
     return DocumentSymbolsResult(
-        file=lines.display(file_uri(path)), symbols=symbols, count=len(symbols)
+        file=lines.display(session.cache.file_uri(path)), symbols=symbols, count=len(symbols)
     )
 
 
@@ -267,7 +268,7 @@ def workspace_symbols(
             "query is blank; pass a name or part of one, e.g. workspace_symbols(query='Cart')"
         )
     session = _session(context)
-    lines = SourceLines(context.workspace, session.position_encoding, session.stamp)
+    lines = _lines(context, session)
     found = session.request(types.WORKSPACE_SYMBOL, {"query": query})
     lowered = query.lower()
 

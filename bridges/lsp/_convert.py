@@ -3,7 +3,7 @@
 The answers to the five navigation requests arrive as the JSON the server sent (dicts and
 lists; see ``RAW_RESULTS`` in ``_connection``): they are turned into contracts here anyway, and
 skipping lsprotocol's cattrs structuring on the way saves more than the whole conversion costs
-(about 10 us per location on a large references answer). The shapes follow the LSP
+(it grows with every location of a large references answer). The shapes follow the LSP
 specification — a Location, a list of Locations or LocationLinks, DocumentSymbols or
 SymbolInformation/WorkspaceSymbols, a Hover — and anything else raises ``KeyError``,
 ``TypeError`` or ``ValueError``, which the bridges report as a tool error.
@@ -11,7 +11,8 @@ SymbolInformation/WorkspaceSymbols, a Hover — and anything else raises ``KeyEr
 The server speaks URIs and 0-based positions in its negotiated encoding; contracts carry
 workspace-relative paths, 1-based character columns and the text of the line. Files are read at
 most once per call through ``SourceLines``. Contracts are validated in one batch per answer
-(``TypeAdapter`` over the list), several times cheaper than one model at a time.
+(``TypeAdapter`` over the list): pydantic-core then loops in Rust instead of being entered once
+per model from Python.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pydantic import TypeAdapter
@@ -27,11 +27,11 @@ from pydantic import TypeAdapter
 from bridges._workspace import relative_path
 from bridges.lsp._positions import Outline, from_server
 from bridges.lsp._scopes import split_lines
+from bridges.lsp._session_cache import SessionCache, path_of
 from parsers.contracts.lsp import SourceLocation, SymbolInfo
 
 __all__ = [
     "SourceLines",
-    "file_uri",
     "flatten_symbols",
     "hover_text",
     "location_fields",
@@ -49,64 +49,13 @@ Json = Any
 """A decoded JSON value as the server sent it."""
 
 
-_URIS_LIMIT = 4096
-_uris: dict[str, str] = {}
-
-
-def file_uri(path: Path) -> str:
-    """``path.as_uri()``, remembered: a warm call needs the URI of its file several times, and
-    quoting it costs more than the lookup. Keyed by the path's text, which a ``Path`` keeps:
-    looking up an equal but different ``Path`` object would compare their parts in Python."""
-    key = str(path)
-    uri = _uris.get(key)
-    if uri is None:
-        uri = path.as_uri()
-        if len(_uris) >= _URIS_LIMIT:
-            _uris.clear()
-        _uris[key] = uri
-    return uri
-
-
-def path_of(uri: str) -> Path | None:
-    """The local path of a ``file://`` URI, None for other schemes (vendored stubs...)."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
-
-
-_CACHE_LIMIT = 4000
-_last_split: tuple[str, list[str]] = ("", [])
-"""The last text split into lines: warm calls about one file split it once, not every call."""
-_line_cache: dict[str, tuple[object, list[str]]] = {}
-"""path -> (stamp, lines): file contents shared across calls while the file is unchanged."""
-
-
-_paths: dict[str, str] = {}
-"""URI -> local path ('' for other schemes): answers name the same files call after call."""
-
-
-def _uri_path(uri: str) -> str | None:
-    """The local path of a URI as text, None if it is not a ``file:`` URI; remembered."""
-    key = _paths.get(uri)
-    if key is None:
-        if uri.startswith("file:///"):  # the usual shape: no need to parse the URI
-            key = unquote(uri[7:])
-        else:
-            path = path_of(uri)
-            key = "" if path is None else str(path)
-        if len(_paths) >= _CACHE_LIMIT:
-            _paths.clear()
-        _paths[uri] = key
-    return key or None
-
-
 class SourceLines:
     """Lines of files for one call; knows the workspace and the negotiated position encoding.
 
     ``stamp(path)`` (from the session's change tracker) says whether a file changed since it was
-    last read; unchanged files are served from a process-wide cache, so a call with hundreds of
-    locations does not read hundreds of files again.
+    last read; unchanged files are served from ``cache`` (the session's ``SessionCache``), so a
+    call with hundreds of locations does not read hundreds of files again. Without a cache the
+    call remembers what it read for itself alone.
     """
 
     def __init__(
@@ -114,46 +63,43 @@ class SourceLines:
         workspace: Path,
         encoding: str,
         stamp: Callable[[str], object | None] | None = None,
+        cache: SessionCache | None = None,
     ) -> None:
         self.workspace = workspace
         self.encoding = encoding
+        self.cache = SessionCache() if cache is None else cache
         self._stamp = stamp or (lambda _path: None)
-        self._prefix = file_uri(workspace).rstrip("/") + "/"
-        self._root = _uri_path(self._prefix) or ""
+        self._prefix = self.cache.file_uri(workspace).rstrip("/") + "/"
+        self._root = self.cache.uri_path(self._prefix) or ""
         self._files: dict[str, list[str]] = {}
         self._shown: dict[str, str] = {}
 
     def remember(self, path: Path, text: str) -> list[str]:
         """Serve ``path`` from ``text`` (what the server is told the file holds); its lines."""
-        global _last_split
-        known_text, known_lines = _last_split
-        if known_text is not text:  # a kept file text comes back as the same object
-            known_lines = split_lines(text)
-            _last_split = (text, known_lines)
-        self._files[file_uri(path)] = known_lines
+        known_lines = self.cache.split(text)
+        self._files[self.cache.file_uri(path)] = known_lines
         return known_lines
 
     def lines(self, uri: str) -> list[str]:
         found = self._files.get(uri)
         if found is not None:
             return found
-        key = _uri_path(uri)
+        cache = self.cache
+        key = cache.uri_path(uri)
         if key is None:
             found = []
         else:
             stamp = self._stamp(key)
-            cached = _line_cache.get(key)
-            if stamp is not None and cached is not None and cached[0] == stamp:
-                found = cached[1]
+            cached = None if stamp is None else cache.lines(key, stamp)
+            if cached is not None:
+                found = cached
             else:
                 try:
                     found = split_lines(Path(key).read_text(encoding="utf-8", errors="replace"))
                 except OSError:
                     found = []
                 if stamp is not None:
-                    if len(_line_cache) >= _CACHE_LIMIT:
-                        _line_cache.clear()
-                    _line_cache[key] = (stamp, found)
+                    cache.keep_lines(key, stamp, found)
         self._files[uri] = found
         return found
 
@@ -168,7 +114,7 @@ class SourceLines:
         shown = self._shown.get(uri)
         if shown is None:
             if uri.startswith(self._prefix):
-                shown = (_uri_path(uri) or "")[len(self._root) :]
+                shown = (self.cache.uri_path(uri) or "")[len(self._root) :]
             else:
                 path = path_of(uri)
                 shown = uri if path is None else relative_path(self.workspace, path)

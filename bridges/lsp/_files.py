@@ -1,8 +1,8 @@
 """Which Python files of a workspace changed since the last look — cheaply, before every request.
 
 ty server does not watch the file system; it relies on its client to report changes. A full
-directory walk before each request costs about a millisecond on a small project, more than ty
-needs to answer. ``SourceTracker`` walks once, then only ``stat``s what it knows: every known
+directory walk before each request would cost more than ty needs to answer, even on a small
+project. ``SourceTracker`` walks once, then only ``stat``s what it knows: every known
 file (a changed mtime or size means changed content) and every known folder (a changed mtime
 means an
 entry was created, deleted or renamed there, so only that folder is listed again). On Linux

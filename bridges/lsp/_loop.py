@@ -1,9 +1,10 @@
-"""One private asyncio event loop on a daemon thread, shared by every language-server session.
+"""A private asyncio event loop on a daemon thread, shared by the language-server sessions.
 
 pygls' client is asyncio code, while bridges are called synchronously from the sandbox's host
 side, possibly from several threads at once. Rather than one loop per call (which would kill the
-warm server with it) or one per session, all sessions live on this loop; callers hand it
-coroutines with ``asyncio.run_coroutine_threadsafe`` and wait for the result with a timeout.
+warm server with it) or one per session, the sessions of a registry live on one loop, which the
+registry owns (``_session.SessionRegistry.loop``); callers hand it coroutines with
+``asyncio.run_coroutine_threadsafe`` and wait for the result with a timeout.
 
 A warm request does not come here at all: the calling thread writes it to the server itself
 (``_connection._PipeWriter``) and waits on pygls' own ``concurrent.futures`` future; this loop
@@ -13,13 +14,12 @@ only reads the answers (and starts, answers and stops servers).
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
-__all__ = ["LoopThread", "shared_loop"]
+__all__ = ["LoopThread"]
 
 T = TypeVar("T")
 
@@ -66,26 +66,3 @@ class LoopThread:
         except FutureTimeout:
             future.cancel()
             raise TimeoutError(f"no result within {timeout_s:g} s") from None
-
-
-_shared: LoopThread | None = None
-_shared_lock = threading.Lock()
-
-
-def shared_loop() -> LoopThread:
-    """The process-wide loop thread, started on first use."""
-    global _shared
-    with _shared_lock:
-        if _shared is None or not _shared.alive:
-            _shared = LoopThread()
-        return _shared
-
-
-def _forget_after_fork() -> None:
-    """A forked child has no loop thread: it must start its own loop when it needs one."""
-    global _shared, _shared_lock
-    _shared = None
-    _shared_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)

@@ -29,11 +29,11 @@ from bridges.lsp._scopes import (
     SIZE_LIMIT,
     AmbiguousSymbol,
     Binding,
+    ScopeIndexes,
     SymbolIndex,
     SymbolNotFound,
     UnreadableSource,
     Use,
-    index_of,
     split_lines,
 )
 
@@ -103,7 +103,11 @@ def identifier_at(line_text: str, column: int) -> str:
 def _name_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """(1-based line, 1-based column, name) of every identifier token outside strings/comments.
 
-    Cached by text: tokenizing costs milliseconds, and a snippet asks about the same file often.
+    A memo of a pure function of the text, so it is safely process-wide (whichever session
+    asks, a text has one answer) and holds nothing that ``close()`` must release: at most 128
+    texts, each within ``SIZE_LIMIT``, and only of files punie's own Python cannot parse.
+    Remembered because a snippet asks about the same file often and tokenizing it is the
+    slowest step of resolving a name there.
     """
     found: list[tuple[int, int, str]] = []
     try:
@@ -130,11 +134,14 @@ def find_target(
     column: int | None,
     outline: Callable[[], Sequence[Outline]] = tuple,
     text_lines: Sequence[str] | None = None,
+    indexes: ScopeIndexes | None = None,
 ) -> Target:
     """Resolve the position a navigation bridge should ask about.
 
     ``text_lines`` is the file's lines when the caller has them already; ``outline`` gives the
-    server's outline, asked for only when punie cannot parse the file itself. Raises
+    server's outline, asked for only when punie cannot parse the file itself; ``indexes`` keeps
+    the file's syntax index for the next call (the session's; without it the index is built for
+    this call alone). Raises
     ``BridgeArgumentError`` (``AmbiguousSymbol`` and ``SymbolNotFound`` among them) with a
     message that tells the model what to pass instead.
     """
@@ -170,7 +177,7 @@ def find_target(
     index: SymbolIndex | None = None
     if line is None or len(text) <= SIZE_LIMIT:  # a line says where: no need to parse a huge file
         try:
-            index = index_of(file, text, file=file)
+            index = (ScopeIndexes() if indexes is None else indexes).index_of(file, text, file=file)
         except UnreadableSource:
             if line is None:
                 raise

@@ -22,8 +22,9 @@ raises ``RecursionError`` or ``MemoryError`` (measured on CPython 3.11: a millio
 ``a.b`` or ``f()`` gives ``RecursionError``, a million unary ``-`` gives ``MemoryError``, no
 input tried crashed the process); both become an ``UnreadableSource`` the caller turns into a
 typed error. The index is walked without recursion. A file punie's own Python cannot parse (a
-syntax error, or syntax newer than punie's interpreter) gets ``None`` from ``index_of``, and the
-caller falls back to a cruder search that still never answers a different dotted name.
+syntax error, or syntax newer than punie's interpreter) gets ``None`` from
+``ScopeIndexes.index_of``, and the caller falls back to a cruder search that still never answers
+a different dotted name.
 """
 
 from __future__ import annotations
@@ -38,17 +39,18 @@ __all__ = [
     "SIZE_LIMIT",
     "AmbiguousSymbol",
     "Binding",
+    "ScopeIndexes",
     "SymbolIndex",
     "SymbolNotFound",
     "UnreadableSource",
     "Use",
-    "index_of",
     "split_lines",
 ]
 
 SIZE_LIMIT = 1_000_000
-"""Characters of a file punie parses to resolve a name. Hostile 1 MB inputs took up to ~1 s and
-~230 MB to parse here; real source files are far smaller (rich 15's largest is 140 KB)."""
+"""Characters of a file punie parses to resolve a name. Parsing hostile input of this size is
+already slow and memory-hungry in the host (benchmarks/README.md, "Figures moved from
+comments"); real source files are far smaller (rich 15's largest is 140 KB)."""
 
 _CHAIN_PARTS = 8
 """Attribute chains are rendered up to this many parts (deeper ones never match a name)."""
@@ -127,42 +129,63 @@ def split_lines(text: str) -> list[str]:
     """Lines as Python's tokenizer and the LSP count them (not ``str.splitlines``, which also
     breaks at form feeds and other separators). Like ``splitlines``, a final line break ends
     the last line rather than starting an empty one."""
-    # str.split is five times faster than the regular expression, and \r is rare
+    # str.split rather than the regular expression when there is no \r (the usual case): every
+    # warm call about a file splits it
     lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
     if lines[-1] == "":
         lines.pop()
     return lines
 
 
-_cache: dict[str, tuple[str, SymbolIndex | UnreadableSource | None]] = {}
 _CACHE_LIMIT = 64
 _CACHE_CHARACTERS = 4_000_000
 """Kept indexes cover at most this much text: an index takes about 12 bytes per character of
 source (1.2 MB for rich's 101 KB ``console.py``)."""
-_cached_characters = 0
 
 
-def index_of(key: str, text: str, *, file: str) -> SymbolIndex | None:
-    """The index of ``text`` (``key`` names the file for the cache), None when it does not parse.
+class ScopeIndexes:
+    """Indexes of file texts, each built once per text, within a budget of characters.
 
-    Built once per text: a snippet asks about the same unchanged file again and again, and the
-    kept text comes back as the same object, so the check is an identity test. Raises
-    ``UnreadableSource`` for a file too large or too deeply nested to parse safely.
+    A snippet asks about the same unchanged file again and again, and the kept text comes back
+    as the same object, so a hit is an identity test. The indexes of a workspace's files are
+    tens of megabytes, so they belong to whoever serves that workspace — a language-server
+    session keeps one (``SessionCache.scopes``) and ``clear()`` lets the memory go with it.
     """
-    known = _cache.get(key)
-    if known is not None and (known[0] is text or known[0] == text):
-        found = known[1]
-    else:
-        global _cached_characters
-        found = _build(text, file)
-        if len(_cache) >= _CACHE_LIMIT or _cached_characters + len(text) > _CACHE_CHARACTERS:
-            _cache.clear()
-            _cached_characters = 0
-        _cache[key] = (text, found)
-        _cached_characters += len(text)
-    if isinstance(found, UnreadableSource):
-        raise found
-    return found
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, SymbolIndex | UnreadableSource | None]] = {}
+        self._characters = 0
+
+    def index_of(self, key: str, text: str, *, file: str) -> SymbolIndex | None:
+        """The index of ``text`` (``key`` names the file's slot), None when it does not parse.
+
+        Raises ``UnreadableSource`` for a file too large or too deeply nested to parse safely.
+        """
+        known = self._entries.get(key)
+        if known is not None and (known[0] is text or known[0] == text):
+            found = known[1]
+        else:
+            found = _build(text, file)
+            if (
+                len(self._entries) >= _CACHE_LIMIT
+                or self._characters + len(text) > _CACHE_CHARACTERS
+            ):
+                self.clear()
+            self._entries[key] = (text, found)
+            self._characters += len(text)
+        if isinstance(found, UnreadableSource):
+            raise found
+        return found
+
+    def clear(self) -> None:
+        """Forget every index."""
+        self._entries.clear()
+        self._characters = 0
+
+    @property
+    def size(self) -> int:
+        """How many texts have an index kept."""
+        return len(self._entries)
 
 
 def _build(text: str, file: str) -> SymbolIndex | UnreadableSource | None:

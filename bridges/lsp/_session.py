@@ -4,8 +4,12 @@
 server process itself starts lazily with the first request and stays warm for later calls and
 later snippets. If the process dies (crash, OOM, killed), the next request restarts it once,
 transparently, and retries; a second failure becomes a ``ToolCrashed`` bridge error. Every request
-runs under a timeout (``ToolTimeout``). ``close()`` shuts the server down politely; every session
-is closed at interpreter exit.
+runs under a timeout (``ToolTimeout``). ``close()`` shuts the server down politely and empties
+what the session's calls remembered (its ``SessionCache``).
+
+Nothing here is module-level state: the sessions, the last answer of ``session_for`` and the
+event-loop thread belong to a ``SessionRegistry``; ``session_for`` and ``close_all_sessions``
+are the methods of the process-wide one (``SESSIONS``), closed at interpreter exit.
 
 Failures reach the model as bridge errors that say what to install or check:
 
@@ -20,6 +24,7 @@ import contextlib
 import os
 import shutil
 import threading
+import weakref
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,9 +35,17 @@ from bridges._environment import find_project_python, project_environment
 from bridges._errors import ToolCrashed, ToolError, ToolMissing, ToolTimeout
 from bridges._runner import locate_tool, tool_environment
 from bridges.lsp._connection import Connection, ServerExited
-from bridges.lsp._loop import LoopThread, shared_loop
+from bridges.lsp._loop import LoopThread
+from bridges.lsp._session_cache import SessionCache
 
-__all__ = ["SERVERS", "LanguageServerSession", "close_all_sessions", "session_for"]
+__all__ = [
+    "SERVERS",
+    "SESSIONS",
+    "LanguageServerSession",
+    "SessionRegistry",
+    "close_all_sessions",
+    "session_for",
+]
 
 T = TypeVar("T")
 
@@ -82,7 +95,10 @@ class LanguageServerSession:
         self.python = python
         self.restarts = 0
         """How many times the server was restarted after dying."""
-        self._loop = loop or shared_loop()
+        self.cache = SessionCache()
+        """What this session's calls remember between calls (URIs, file lines, outlines, syntax
+        indexes); emptied by ``close()``."""
+        self._loop = loop or SESSIONS.loop()
         self._lock = threading.Lock()
         self._connection: Connection | None = None
 
@@ -200,9 +216,11 @@ class LanguageServerSession:
             ) from None
 
     def close(self) -> None:
-        """Shut the server down (politely, then by force); later requests start a new one."""
+        """Shut the server down (politely, then by force) and forget what the calls remembered
+        (``cache``); later requests start a new server."""
         with self._lock:
             connection, self._connection = self._connection, None
+        self.cache.clear()
         if connection is not None:
             self._run(connection.close(), 10.0)
 
@@ -258,7 +276,10 @@ class LanguageServerSession:
                 self.restarts += 1
                 self._run(connection.close(1.0), 5.0)
             connection = Connection(
-                workspace=self.workspace, argv=self._argv(), env=self._environment()
+                workspace=self.workspace,
+                argv=self._argv(),
+                env=self._environment(),
+                cache=self.cache,
             )
             try:
                 self._run(connection.start(self.start_timeout_s), self.start_timeout_s + 5.0)
@@ -335,13 +356,105 @@ def _tail(connection: Connection) -> str:
     return f" (server said: {' | '.join(lines)[-600:]})" if lines else ""
 
 
-_sessions: dict[tuple[Path, str, str | None], LanguageServerSession] = {}
-_sessions_lock = threading.Lock()
+_Key = tuple[Path, str, str | None]
+"""(workspace, server, python): what makes two sessions different servers."""
 
 
-_recent: tuple[Path, str, str | None, LanguageServerSession] | None = None
-"""The last answer of ``session_for``: a snippet's calls all name the same workspace object, and
-this spares them hashing and comparing paths (Python code in pathlib)."""
+class SessionRegistry:
+    """Warm sessions by (workspace, server, python), and the event-loop thread they run on.
+
+    ``session_for`` hands out one session per key, created on first use; ``close()`` shuts every
+    one down and forgets it, so the next ``session_for`` starts afresh. The process-wide
+    instance (``SESSIONS``, behind the module's ``session_for`` and ``close_all_sessions``) is
+    what the navigation bridges and punie's LSP server share, one warm server per workspace;
+    another instance (a test, an embedding that wants its own lifetime) shares none of its
+    sessions. The loop thread starts with the first session and survives ``close()``: it holds
+    nothing of any workspace, sessions made without a registry may run on the process-wide one,
+    and it is a daemon thread that ends with the process. A forked child forgets the parent's
+    sessions and loop (it must not talk to, or shut down, its parent's servers).
+    """
+
+    def __init__(self) -> None:
+        self._sessions: dict[_Key, LanguageServerSession] = {}
+        self._lock = threading.Lock()
+        self._recent: tuple[Path, str, str | None, LanguageServerSession] | None = None
+        """The last answer of ``session_for``: a snippet's calls all name the same workspace
+        object, and this spares them hashing and comparing paths (Python code in pathlib)."""
+        self._loop: LoopThread | None = None
+        self._loop_lock = threading.Lock()
+        registry = weakref.ref(self)
+
+        def forget_in_child() -> None:
+            alive = registry()
+            if alive is not None:
+                alive._forget_after_fork()
+
+        os.register_at_fork(after_in_child=forget_in_child)
+
+    def loop(self) -> LoopThread:
+        """The loop thread this registry's sessions share, started on first use."""
+        with self._loop_lock:
+            if self._loop is None or not self._loop.alive:
+                self._loop = LoopThread()
+            return self._loop
+
+    def session_for(
+        self, workspace: Path, *, server: str = "ty", python: str | None = None
+    ) -> LanguageServerSession:
+        """The session for ``workspace`` (created on first use, server started lazily).
+
+        ``python`` is the explicit choice of the project's Python (``BridgeContext.python``);
+        sessions with different choices are different servers.
+        """
+        recent = self._recent
+        if (
+            recent is not None
+            and recent[0] is workspace
+            and recent[1] == server
+            and recent[2] == python
+        ):
+            return recent[3]
+        with self._lock:  # never remember a session close() is taking away
+            session = self._sessions.get(
+                (workspace, server, python)
+            )  # contexts hold resolved paths
+            if session is None:
+                key = (workspace.resolve(), server, python)
+                session = self._sessions.get(key)
+                if session is None:
+                    session = LanguageServerSession(
+                        key[0], server=server, python=python, loop=self.loop()
+                    )
+                    self._sessions[key] = session
+            self._recent = (workspace, server, python, session)
+            return session
+
+    @property
+    def sessions(self) -> list[LanguageServerSession]:
+        """The sessions handed out and not yet closed by ``close()``."""
+        with self._lock:
+            return list(self._sessions.values())
+
+    def close(self) -> None:
+        """Shut down every session's server and forget the sessions (and what they cached)."""
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+            self._recent = None
+        for session in sessions:
+            with contextlib.suppress(ToolError, TimeoutError, RuntimeError, OSError):
+                session.close()
+
+    def _forget_after_fork(self) -> None:
+        self._sessions.clear()
+        self._recent = None
+        self._lock = threading.Lock()
+        self._loop = None
+        self._loop_lock = threading.Lock()
+
+
+SESSIONS = SessionRegistry()
+"""The process-wide registry: the shared warm server per workspace, closed at exit."""
 
 
 def session_for(
@@ -352,46 +465,12 @@ def session_for(
     ``python`` is the explicit choice of the project's Python (``BridgeContext.python``);
     sessions with different choices are different servers.
     """
-    global _recent
-    recent = _recent
-    if (
-        recent is not None
-        and recent[0] is workspace
-        and recent[1] == server
-        and recent[2] == python
-    ):
-        return recent[3]
-    with _sessions_lock:  # never remember a session close_all_sessions is taking away
-        session = _sessions.get((workspace, server, python))  # contexts hold resolved paths
-        if session is None:
-            key = (workspace.resolve(), server, python)
-            session = _sessions.get(key)
-            if session is None:
-                session = LanguageServerSession(key[0], server=server, python=python)
-                _sessions[key] = session
-        _recent = (workspace, server, python, session)
-        return session
+    return SESSIONS.session_for(workspace, server=server, python=python)
 
 
 def close_all_sessions() -> None:
     """Shut down every shared session's server (registered with ``atexit``)."""
-    global _recent
-    with _sessions_lock:
-        sessions = list(_sessions.values())
-        _sessions.clear()
-        _recent = None
-    for session in sessions:
-        with contextlib.suppress(ToolError, TimeoutError, RuntimeError, OSError):
-            session.close()
-
-
-def _forget_after_fork() -> None:
-    """A forked child must not shut down (or talk to) its parent's servers."""
-    global _sessions_lock, _recent
-    _sessions.clear()
-    _recent = None
-    _sessions_lock = threading.Lock()
+    SESSIONS.close()
 
 
 atexit.register(close_all_sessions)
-os.register_at_fork(after_in_child=_forget_after_fork)

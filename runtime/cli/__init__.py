@@ -70,7 +70,7 @@ def build_full_parser() -> argparse.ArgumentParser:
 class _VersionAction(argparse.Action):
     """``--version``, read from the installed package's metadata only when asked for.
 
-    ``importlib.metadata`` costs milliseconds to import, so it is not paid by every command.
+    Importing ``importlib.metadata`` is not free, so it is not paid by every command.
     """
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:

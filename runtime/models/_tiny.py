@@ -5,7 +5,8 @@ on synthetic agent text and some standard-library source, with the Qwen chat spe
 ``<|im_start|>``/``<|im_end|>`` and the tool-call markers as added tokens, and a Qwen-style chat
 template that renders tools, assistant tool calls and tool messages. The model is
 ``mlx_lm.models.qwen3`` with random weights (hidden 64, 2 layers, ~200k parameters): it produces
-nonsense, quickly, through exactly the code paths a real model uses. Build time is about 3 s.
+nonsense, quickly, through exactly the code paths a real model uses. Building it is the slow
+part (benchmarks/README.md, "Figures moved from comments"), not running it.
 """
 
 from __future__ import annotations

@@ -36,12 +36,12 @@ from bridges.lsp._connection import _PipeWriter
 from bridges.lsp._convert import (
     SourceLines,
     _find_name,
-    file_uri,
     flatten_symbols,
     hover_text,
     locations,
 )
 from bridges.lsp._loop import LoopThread
+from bridges.lsp._session_cache import SessionCache
 
 
 def test_pipe_writer_keeps_messages_whole_and_ordered_when_the_pipe_is_full() -> None:
@@ -210,6 +210,7 @@ def test_find_name_agrees_with_the_regular_expression(text: str, name: str, star
 
 
 def test_file_uri_is_the_same_for_equal_paths_and_quotes_like_as_uri(tmp_path: Path) -> None:
+    file_uri = SessionCache().file_uri
     odd = tmp_path / "with space" / "ü#.py"
     assert file_uri(odd) == odd.as_uri()
     assert file_uri(Path(str(odd))) == odd.as_uri()  # an equal, different Path object

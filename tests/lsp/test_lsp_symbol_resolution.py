@@ -24,8 +24,13 @@ from bridges.lsp._bridges import (
     goto_definition,
     hover,
 )
-from bridges.lsp._scopes import SIZE_LIMIT, AmbiguousSymbol, SymbolNotFound, UnreadableSource
-from bridges.lsp._scopes import index_of as scope_index
+from bridges.lsp._scopes import (
+    SIZE_LIMIT,
+    AmbiguousSymbol,
+    ScopeIndexes,
+    SymbolNotFound,
+    UnreadableSource,
+)
 from parsers.contracts.lsp import DefinitionResult
 from sandbox import Sandbox
 from tests.real_trees import unpacked_sdist
@@ -311,6 +316,7 @@ def test_lines_are_counted_as_python_counts_them_past_a_form_feed(tmp_path: Path
 
 
 def test_the_index_is_built_once_per_text() -> None:
+    scope_index = ScopeIndexes().index_of
     text = "class A:\n    def run(self) -> None: ...\n"
     first = scope_index("cache-test.py", text, file="cache-test.py")
     assert scope_index("cache-test.py", text, file="cache-test.py") is first
