@@ -59,8 +59,10 @@ from pygls.lsp.client import LanguageClient  # noqa: E402
 from bridges import BridgeContext, sample_workspace  # noqa: E402
 from bridges._runner import tool_environment  # noqa: E402
 from bridges.lsp import BRIDGES, LanguageServerSession, close_all_sessions  # noqa: E402
-from bridges.lsp._connection import _converter as client_converter  # noqa: E402
-from bridges.lsp._connection import initialize_params  # noqa: E402
+from bridges.lsp._connection import (
+    _converter as client_converter,  # noqa: E402
+    initialize_params,  # noqa: E402
+)
 from bridges.lsp._loop import LoopThread  # noqa: E402
 from tests.lsp._raw import RawClient, direct_ty, generate_project, ty_command  # noqa: E402
 

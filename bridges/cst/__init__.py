@@ -8,8 +8,7 @@ The cache names load on first use (module ``__getattr__``): listing the bridges 
 LibCST, which only a call needs.
 """
 
-from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
+from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
 from bridges._record import Bridge as _Bridge
 from bridges.cst._errors import (

@@ -17,8 +17,10 @@ the language-server client (lsprotocol, pygls), which only a navigation call nee
 from typing import TYPE_CHECKING, Any
 
 from bridges._record import Bridge
-from bridges.lsp._positions import from_server as from_server_character
-from bridges.lsp._positions import to_server as to_server_character
+from bridges.lsp._positions import (
+    from_server as from_server_character,
+    to_server as to_server_character,
+)
 from bridges.lsp._records import NAVIGATION_BRIDGES
 from bridges.lsp._scopes import AmbiguousSymbol, SymbolNotFound, UnreadableSource
 

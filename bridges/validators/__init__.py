@@ -9,8 +9,7 @@ returns those that installed packages register under the entry point group
 import LibCST, which listing the bridges must not (issue 11, finding 14).
 """
 
-from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
+from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
 from bridges._record import Bridge as _Bridge
 from bridges.validators._plugins import (

@@ -15,8 +15,12 @@ from lsprotocol import types
 
 from bridges import BridgeContext, ToolCrashed, ToolError, ToolMissing, ToolTimeout
 from bridges.lsp import LanguageServerSession, session_for
-from bridges.lsp._bridges import PositionArguments, WorkspaceSymbolsArguments, goto_definition
-from bridges.lsp._bridges import workspace_symbols as workspace_symbols_bridge
+from bridges.lsp._bridges import (
+    PositionArguments,
+    WorkspaceSymbolsArguments,
+    goto_definition,
+    workspace_symbols as workspace_symbols_bridge,
+)
 
 pytestmark = pytest.mark.slow
 

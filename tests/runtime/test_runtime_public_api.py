@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,8 @@ def test_every_runtime_module_declares_all() -> None:
     for path in sorted(ROOT.rglob("*.py")):
         if "lsp" in path.relative_to(ROOT).parts:
             continue  # runtime/lsp belongs to the language-server engineer
+        if path == ROOT / "__init__.py":
+            continue  # its __all__ is derived from its one list of imports (the next tests)
         tree = ast.parse(path.read_text())
         names = {
             target.id
@@ -126,20 +129,43 @@ def test_importing_runtime_does_not_import_mlx() -> None:
     assert out.strip() == "[]"
 
 
-def test_lazy_names_match_the_imports_type_checkers_see() -> None:
-    """``runtime`` loads its names on first use; the table that does it must name the same
-    modules as the ``TYPE_CHECKING`` imports that ty and readers see, and cover ``__all__``."""
-    tree = ast.parse((ROOT / "__init__.py").read_text())
+def test_each_public_name_is_written_once_and_marked_as_a_re_export() -> None:
+    """``runtime`` lists its public names once, as ``TYPE_CHECKING`` imports in the ``as`` form
+    (what ty and readers see); ``__all__`` and the lazy loading are derived from that list."""
+    source = (ROOT / "__init__.py").read_text()
+    tree = ast.parse(source)
     guarded = next(node for node in tree.body if isinstance(node, ast.If))
-    seen = {
-        alias.name: node.module
-        for node in guarded.body
-        if isinstance(node, ast.ImportFrom)
-        for alias in node.names
-    }
-    assert seen == runtime._HOME
-    assert set(seen) == set(runtime.__all__)
+    aliases = [
+        alias for node in guarded.body if isinstance(node, ast.ImportFrom) for alias in node.names
+    ]
+    assert all(alias.asname == alias.name for alias in aliases)
+    assert sorted(alias.name for alias in aliases) == sorted(runtime.__all__)
+    for name in runtime.__all__:
+        assert source.count(f'"{name}"') == 0, f"{name} is written again as a string"
     assert set(dir(runtime)) >= set(runtime.__all__)
+
+
+def test_a_name_added_to_the_list_is_public_and_loads_lazily(tmp_path: Path) -> None:
+    """The derivation is live: a copy of the package with one more import exports it."""
+    copy = tmp_path / "runtime"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    init = copy / "__init__.py"
+    text = init.read_text()
+    init.write_text(
+        text.replace(
+            "    from runtime._agent import Agent as Agent\n",
+            "    from runtime._agent import Agent as Agent\n"
+            "    from runtime._loop import new_run_id as new_run_id\n",
+        )
+    )
+    code = (
+        "import runtime; print(runtime.__file__); "
+        "print('new_run_id' in runtime.__all__, callable(runtime.new_run_id))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [str(init), "True True"]
 
 
 def test_importing_runtime_for_the_cli_or_the_language_server_leaves_the_agent_unloaded() -> None:
