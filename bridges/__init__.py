@@ -26,6 +26,7 @@ from bridges._errors import (
     ToolTimeout,
     WritingNotAllowed,
 )
+from bridges._example_files import ExampleFileError, all_examples, load_examples
 from bridges._examples import BridgeExample, ExampleStep
 from bridges._jail import Jail, JailChoice, choose_jail
 from bridges._record import Bridge, BridgeContext
@@ -82,6 +83,7 @@ __all__ = [
     "DefinitionResult",
     "DocumentSymbolsResult",
     "EnvironmentSource",
+    "ExampleFileError",
     "ExampleStep",
     "FileList",
     "FileText",
@@ -125,9 +127,11 @@ __all__ = [
     "WorkspaceSymbolsResult",
     "WriteResult",
     "WritingNotAllowed",
+    "all_examples",
     "choose_jail",
     "default_bridges",
     "find_project_python",
+    "load_examples",
     "locate_tool",
     "project_environment",
     "registry",

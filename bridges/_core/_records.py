@@ -7,7 +7,7 @@ fields of the result to read, and what errors to expect. They are rendered into 
 from __future__ import annotations
 
 from bridges._core import _files, _git, _quality
-from bridges._core._examples import examples_for
+from bridges._example_files import LazyExamples
 from bridges._record import Bridge
 from parsers.contracts import (
     FileList,
@@ -40,7 +40,7 @@ TYPECHECK = Bridge(
     arguments=_quality.TypecheckArguments,
     result=TypeCheckResult,
     implementation=_quality.typecheck,
-    examples=examples_for("typecheck"),
+    examples=LazyExamples("typecheck"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -67,7 +67,7 @@ RUFF_CHECK = Bridge(
     arguments=_quality.RuffArguments,
     result=RuffResult,
     implementation=_quality.ruff_check,
-    examples=examples_for("ruff_check"),
+    examples=LazyExamples("ruff_check"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -90,7 +90,7 @@ RUFF_FORMAT = Bridge(
     arguments=_quality.FormatArguments,
     result=FormatResult,
     implementation=_quality.ruff_format,
-    examples=examples_for("ruff_format"),
+    examples=LazyExamples("ruff_format"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -117,7 +117,7 @@ PYTEST_RUN = Bridge(
     arguments=_quality.PytestArguments,
     result=TestResult,
     implementation=_quality.pytest_run,
-    examples=examples_for("pytest_run"),
+    examples=LazyExamples("pytest_run"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -145,7 +145,7 @@ READ_FILE = Bridge(
     arguments=_files.ReadArguments,
     result=FileText,
     implementation=_files.read_file,
-    examples=examples_for("read_file"),
+    examples=LazyExamples("read_file"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -169,7 +169,7 @@ LIST_FILES = Bridge(
     arguments=_files.ListArguments,
     result=FileList,
     implementation=_files.list_files,
-    examples=examples_for("list_files"),
+    examples=LazyExamples("list_files"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -194,7 +194,7 @@ GREP = Bridge(
     arguments=_files.GrepArguments,
     result=GrepResult,
     implementation=_files.grep,
-    examples=examples_for("grep"),
+    examples=LazyExamples("grep"),
     failures=(
         "PathOutsideWorkspace: the path is absolute, contains '..' or is a symlink leading out",
         "PathNotFound: the path does not exist in the workspace",
@@ -216,7 +216,7 @@ WRITE_FILE = Bridge(
     arguments=_files.WriteArguments,
     result=WriteResult,
     implementation=_files.write_file,
-    examples=examples_for("write_file"),
+    examples=LazyExamples("write_file"),
     writes=True,
     failures=(
         "WritingNotAllowed: the session is read-only (the bridge is not even offered then)",
@@ -236,7 +236,7 @@ GIT_STATUS = Bridge(
     arguments=_git.StatusArguments,
     result=GitStatus,
     implementation=_git.git_status,
-    examples=examples_for("git_status"),
+    examples=LazyExamples("git_status"),
     failures=(
         "BridgeError: the workspace is not a git repository",
         "ToolMissing / ToolTimeout / ToolCrashed: git is missing, too slow, or failed",
@@ -256,7 +256,7 @@ GIT_DIFF = Bridge(
     arguments=_git.DiffArguments,
     result=GitDiff,
     implementation=_git.git_diff,
-    examples=examples_for("git_diff"),
+    examples=LazyExamples("git_diff"),
     failures=(
         "PathOutsideWorkspace: the path leaves the workspace",
         "BridgeError: the workspace is not a git repository",
@@ -275,7 +275,7 @@ GIT_LOG = Bridge(
     arguments=_git.LogArguments,
     result=GitLog,
     implementation=_git.git_log,
-    examples=examples_for("git_log"),
+    examples=LazyExamples("git_log"),
     failures=(
         "PathOutsideWorkspace: the path leaves the workspace",
         "BridgeError: the workspace is not a git repository",

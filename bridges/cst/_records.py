@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bridges._example_files import LazyExamples
 from bridges._record import Bridge, BridgeContext
-from bridges.cst._examples import ADD_IMPORT_EXAMPLES, FIND_EXAMPLES, RENAME_EXAMPLES
 from parsers.contracts import Patch
 from parsers.contracts.cst import CstFindResult
 
@@ -115,7 +115,7 @@ Returns matches in file and line order, each with file, line, column, kind, name
     arguments=CstFindPatternArguments,
     result=CstFindResult,
     implementation=_find,
-    examples=FIND_EXAMPLES,
+    examples=LazyExamples("cst_find_pattern"),
 )
 
 CST_RENAME = Bridge(
@@ -134,7 +134,7 @@ allows writing and apply is True; patch.applied says whether it was.""",
     arguments=CstRenameArguments,
     result=Patch,
     implementation=_rename,
-    examples=RENAME_EXAMPLES,
+    examples=LazyExamples("cst_rename"),
 )
 
 CST_ADD_IMPORT = Bridge(
@@ -149,5 +149,5 @@ session allows writing and apply is True.""",
     arguments=CstAddImportArguments,
     result=Patch,
     implementation=_add_import,
-    examples=ADD_IMPORT_EXAMPLES,
+    examples=LazyExamples("cst_add_import"),
 )

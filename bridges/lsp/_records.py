@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from bridges._example_files import LazyExamples
 from bridges._record import Bridge, lazy
 from bridges.lsp._arguments import (
     DocumentSymbolsArguments,
     PositionArguments,
     ReferencesArguments,
     WorkspaceSymbolsArguments,
-)
-from bridges.lsp._examples import (
-    DEFINITION_EXAMPLES,
-    DOCUMENT_SYMBOL_EXAMPLES,
-    HOVER_EXAMPLES,
-    REFERENCE_EXAMPLES,
-    WORKSPACE_SYMBOL_EXAMPLES,
 )
 from parsers.contracts.lsp import (
     DefinitionResult,
@@ -47,7 +41,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         arguments=PositionArguments,
         result=DefinitionResult,
         implementation=lazy("bridges.lsp._bridges:goto_definition"),
-        examples=DEFINITION_EXAMPLES,
+        examples=LazyExamples("goto_definition"),
     ),
     Bridge(
         name="find_references",
@@ -60,7 +54,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         arguments=ReferencesArguments,
         result=ReferencesResult,
         implementation=lazy("bridges.lsp._bridges:find_references"),
-        examples=REFERENCE_EXAMPLES,
+        examples=LazyExamples("find_references"),
     ),
     Bridge(
         name="hover",
@@ -71,7 +65,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         arguments=PositionArguments,
         result=HoverResult,
         implementation=lazy("bridges.lsp._bridges:hover"),
-        examples=HOVER_EXAMPLES,
+        examples=LazyExamples("hover"),
     ),
     Bridge(
         name="document_symbols",
@@ -82,7 +76,7 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         arguments=DocumentSymbolsArguments,
         result=DocumentSymbolsResult,
         implementation=lazy("bridges.lsp._bridges:document_symbols"),
-        examples=DOCUMENT_SYMBOL_EXAMPLES,
+        examples=LazyExamples("document_symbols"),
     ),
     Bridge(
         name="workspace_symbols",
@@ -93,6 +87,6 @@ NAVIGATION_BRIDGES: tuple[Bridge, ...] = (
         arguments=WorkspaceSymbolsArguments,
         result=WorkspaceSymbolsResult,
         implementation=lazy("bridges.lsp._bridges:workspace_symbols"),
-        examples=WORKSPACE_SYMBOL_EXAMPLES,
+        examples=LazyExamples("workspace_symbols"),
     ),
 )

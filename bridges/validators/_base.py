@@ -9,6 +9,7 @@ reported (position metadata costs as much as parsing), and caches them by conten
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -44,7 +45,7 @@ class Validator(cst.CSTVisitor):
     domain: ClassVar[str] = ""
     rules: ClassVar[tuple[Rule, ...]] = ()
     description: ClassVar[str] = ""
-    examples: ClassVar[tuple[BridgeExample, ...]] = ()
+    examples: ClassVar[Sequence[BridgeExample]] = ()
     triggers: ClassVar[tuple[str, ...]] = ()
     """Words (matched without case) of which a module must contain one for this validator to
     report anything in it; a module with none is not even parsed. Empty: every module."""

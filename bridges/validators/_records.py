@@ -10,10 +10,10 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from bridges._example_files import LazyExamples
 from bridges._examples import BridgeExample
 from bridges._record import Bridge, BridgeContext, lazy
 from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments
-from bridges.validators._examples import EXAMPLES
 from bridges.validators._rules import (
     CHECK_RENDER_TREE,
     VALIDATE_COMPONENT,
@@ -116,7 +116,7 @@ def _builtin(spec: ValidatorSpec) -> Bridge:
         arguments=ValidatorArguments,
         result=ValidationResult,
         implementation=lazy(f"bridges.validators._implementations:{spec.name}"),
-        examples=EXAMPLES.get(spec.name, ()),
+        examples=LazyExamples(spec.name),
     )
 
 
@@ -133,7 +133,7 @@ CHECK_DEPENDENCY_GRAPH = Bridge(
     arguments=ValidatorArguments,
     result=ValidationResult,
     implementation=lazy("bridges.validators._implementations:check_dependency_graph"),
-    examples=EXAMPLES.get("check_dependency_graph", ()),
+    examples=LazyExamples("check_dependency_graph"),
 )
 
 CHECK_LAYERS = Bridge(
@@ -152,7 +152,7 @@ CHECK_LAYERS = Bridge(
     arguments=CheckLayersArguments,
     result=ValidationResult,
     implementation=lazy("bridges.validators._implementations:check_layers"),
-    examples=EXAMPLES.get("check_layers", ()),
+    examples=LazyExamples("check_layers"),
 )
 
 BUILTIN_BRIDGES: tuple[Bridge, ...] = (

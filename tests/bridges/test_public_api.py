@@ -19,6 +19,7 @@ BRIDGES_API = [
     "DefinitionResult",
     "DocumentSymbolsResult",
     "EnvironmentSource",
+    "ExampleFileError",
     "ExampleStep",
     "FileList",
     "FileText",
@@ -62,9 +63,11 @@ BRIDGES_API = [
     "WorkspaceSymbolsResult",
     "WriteResult",
     "WritingNotAllowed",
+    "all_examples",
     "choose_jail",
     "default_bridges",
     "find_project_python",
+    "load_examples",
     "locate_tool",
     "project_environment",
     "registry",
@@ -122,6 +125,7 @@ def test_the_error_family_reaches_the_model_through_the_sandbox() -> None:
     assert issubclass(bridges.BridgeError, HostFunctionError)
     for leaf in (
         bridges.BridgeArgumentError,
+        bridges.ExampleFileError,
         bridges.PathNotFound,
         bridges.PathOutsideWorkspace,
         bridges.WritingNotAllowed,
