@@ -6,6 +6,9 @@ Public API (pinned by ``tests/bridges/test_public_api.py``): the record types, t
 result contracts re-exported from ``parsers.contracts``.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from bridges._docs import render_section
 from bridges._environment import (
     EnvironmentSource,
     ProjectPython,
@@ -30,46 +33,48 @@ from bridges._example_files import ExampleFileError, all_examples, load_examples
 from bridges._examples import BridgeExample, ExampleStep
 from bridges._jail import Jail, JailChoice, choose_jail
 from bridges._record import Bridge, BridgeContext
-from bridges._registry import default_bridges, registry
+from bridges._registry import bridge_context, default_bridges, registry
 from bridges._runner import ToolRun, locate_tool, run_tool, tool_environment, tool_version
 from bridges._sample import sample_workspace
 from bridges._snippet_check import typecheck_snippet
 from bridges._workspace import relative_path, resolve_in_workspace
-from parsers.contracts import (
-    CONTRACTS,
-    CstFindResult,
-    CstMatch,
-    DefinitionResult,
-    DocumentSymbolsResult,
-    FileList,
-    FileText,
-    FormatFile,
-    FormatResult,
-    GitChange,
-    GitCommit,
-    GitDiff,
-    GitDiffFile,
-    GitLog,
-    GitStatus,
-    GrepMatch,
-    GrepResult,
-    HoverResult,
-    Patch,
-    ReferencesResult,
-    RuffResult,
-    RuffViolation,
-    SkippedFile,
-    SourceLocation,
-    SymbolInfo,
-    TestCase,
-    TestResult,
-    TypeCheckResult,
-    TypeDiagnostic,
-    ValidationIssue,
-    ValidationResult,
-    WorkspaceSymbolsResult,
-    WriteResult,
-)
+
+if TYPE_CHECKING:  # at run time the contracts load on first use (__getattr__ below)
+    from parsers.contracts import (
+        CONTRACTS as CONTRACTS,
+        CstFindResult as CstFindResult,
+        CstMatch as CstMatch,
+        DefinitionResult as DefinitionResult,
+        DocumentSymbolsResult as DocumentSymbolsResult,
+        FileList as FileList,
+        FileText as FileText,
+        FormatFile as FormatFile,
+        FormatResult as FormatResult,
+        GitChange as GitChange,
+        GitCommit as GitCommit,
+        GitDiff as GitDiff,
+        GitDiffFile as GitDiffFile,
+        GitLog as GitLog,
+        GitStatus as GitStatus,
+        GrepMatch as GrepMatch,
+        GrepResult as GrepResult,
+        HoverResult as HoverResult,
+        Patch as Patch,
+        ReferencesResult as ReferencesResult,
+        RuffResult as RuffResult,
+        RuffViolation as RuffViolation,
+        SkippedFile as SkippedFile,
+        SourceLocation as SourceLocation,
+        SymbolInfo as SymbolInfo,
+        TestCase as TestCase,
+        TestResult as TestResult,
+        TypeCheckResult as TypeCheckResult,
+        TypeDiagnostic as TypeDiagnostic,
+        ValidationIssue as ValidationIssue,
+        ValidationResult as ValidationResult,
+        WorkspaceSymbolsResult as WorkspaceSymbolsResult,
+        WriteResult as WriteResult,
+    )
 
 __all__ = [
     "CONTRACTS",
@@ -128,6 +133,7 @@ __all__ = [
     "WriteResult",
     "WritingNotAllowed",
     "all_examples",
+    "bridge_context",
     "choose_jail",
     "default_bridges",
     "find_project_python",
@@ -136,6 +142,7 @@ __all__ = [
     "project_environment",
     "registry",
     "relative_path",
+    "render_section",
     "resolve_in_workspace",
     "run_tool",
     "sample_workspace",
@@ -143,3 +150,15 @@ __all__ = [
     "tool_version",
     "typecheck_snippet",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the result contracts on first use: building bridge records, or ``punie run
+    --workspace`` with a snippet that calls no bridge, needs none of them (issue 11, finding 14)."""
+    import parsers.contracts
+
+    if name in parsers.contracts.__all__:
+        value = getattr(parsers.contracts, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bridges' has no attribute {name!r}")

@@ -13,6 +13,7 @@ verbatim. Messages say what happened and what to do next; the model learns from 
         ├── PathNotFound           the path does not exist (or is a file where a folder is needed)
         ├── WritingNotAllowed      a write was requested in a read-only session
         ├── JailUnavailable        workspace code may run only in a jail, and there is none
+        ├── ExampleFileError       a bridge's examples file breaks its schema (bridges/_example_files.py)
         └── ToolError              a tool process failed
             ├── ToolMissing        the program is not installed
             ├── ToolTimeout        it ran longer than the bridge's time limit and was killed

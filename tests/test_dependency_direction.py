@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "parsers": set(),
     "sandbox": set(),
     "bridges": {"parsers", "sandbox"},
-    "runtime": {"sandbox", "bridges", "parsers"},
+    # runtime reads tool results through what bridges re-exports, never from parsers directly
+    "runtime": {"sandbox", "bridges"},
     # the pipeline refuses examples that match an evaluation case and gates through evals.compare
     "lora": {"runtime", "bridges", "sandbox", "parsers", "evals"},
     "evals": {"runtime", "bridges", "sandbox", "parsers"},

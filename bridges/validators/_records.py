@@ -141,8 +141,9 @@ CHECK_LAYERS = Bridge(
     docstring=(
         "Check import layering: which packages may import which.\n\n"
         "rules maps each layer (a dotted module prefix such as 'shop.web.components') to the\n"
-        "layers it may import, e.g. {'shop.models': [], 'shop.web': ['shop.models']}. Module\n"
-        "names start at the workspace root (shop/web/routes.py is shop.web.routes); a module\n"
+        "layers it may import, e.g. {'shop.models': [], 'shop.web': ['shop.models']}. Modules are\n"
+        "named as the code imports them (shop/web/routes.py is shop.web.routes; in a src/ layout\n"
+        "src/meteo/stats.py is meteo.stats); a module\n"
         "belongs to the longest matching layer; imports of modules outside every layer (stdlib,\n"
         "third party) are ignored; a layer may import itself and layers nested in or around it.\n"
         f"{_PATH_TEXT}\nRules:\n"

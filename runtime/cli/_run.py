@@ -287,7 +287,7 @@ def _workspace_bridges(namespace: argparse.Namespace, *, bind: bool = True) -> l
     if not workspace.is_dir():
         return f"--workspace {workspace} is not a folder; pass a project root"
     try:
-        from bridges._registry import bridge_context, default_bridges
+        from bridges import bridge_context, default_bridges
         from runtime import UsageError, load_config
     except ImportError as error:
         return f"--workspace needs the bridges package, which could not be loaded: {error}"

@@ -23,7 +23,7 @@ from lsprotocol import types
 
 from bridges import BridgeContext, registry
 from bridges.lsp import to_server_character
-from parsers.contracts import RuffResult, TypeCheckResult, ValidationResult
+from bridges import RuffResult, TypeCheckResult, ValidationResult
 from runtime.lsp._settings import ServerSettings
 
 __all__ = ["CheckReport", "run_checks", "validator_names"]

@@ -383,8 +383,7 @@ def _bridge_tool(function: HostFunction) -> types.Tool:
 
 
 def _bridge_document(name: str) -> str:
-    from bridges import registry
-    from bridges._docs import render_section
+    from bridges import registry, render_section
 
     record = next(record for record in registry() if record.name == name)
     return render_section(record)

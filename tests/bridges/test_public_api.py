@@ -78,6 +78,8 @@ BRIDGES_API = [
     "tool_environment",
     "tool_version",
     "typecheck_snippet",
+    "bridge_context",
+    "render_section",
 ]
 
 PARSERS_API = [

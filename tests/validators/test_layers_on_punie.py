@@ -22,7 +22,7 @@ RULES: dict[str, list[str]] = {
     "parsers": [],
     "sandbox": [],
     "bridges": ["parsers", "sandbox"],
-    "runtime": ["sandbox", "bridges", "parsers"],
+    "runtime": ["sandbox", "bridges"],
     "runtime.cli": ["sandbox", "bridges", "parsers", "lora", "evals"],
     "lora": ["runtime", "bridges", "sandbox", "parsers", "evals"],
     "evals": ["runtime", "bridges", "sandbox", "parsers"],

@@ -43,7 +43,7 @@ def run_example(example: BridgeExample, functions: dict[str, HostFunction]) -> l
         rendered = output.getvalue()
         if ok != step.expect_ok:
             problems.append(f"step {number}: ok={ok}, expected {step.expect_ok}:\n{rendered}")
-        missing = [text for text in step.expect_contains if text not in rendered]
+        missing = list(step.unmet(rendered)) if ok else []
         if missing:
             problems.append(f"step {number}: output lacks {missing}:\n{rendered}")
     return problems

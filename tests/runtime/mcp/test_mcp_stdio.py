@@ -10,8 +10,7 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_test_support import normalised, stdio_client
 
-from bridges import default_bridges, registry, sample_workspace
-from bridges._docs import render_section
+from bridges import default_bridges, registry, render_section, sample_workspace
 from runtime.mcp import MCP_RULES
 from runtime.template import outcome_from_run, render_tool_result, system_prompt_for
 from sandbox import Sandbox, render_stubs
