@@ -30,7 +30,16 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from runtime.template import outcome_from_precheck
-from sandbox import HostFunction, Prechecker, Sandbox, as_host_function, bound_names, render_stub
+from sandbox import (
+    HostFunction,
+    Prechecker,
+    Sandbox,
+    SandboxError,
+    as_host_function,
+    bound_names,
+    read_session,
+    render_stub,
+)
 
 __all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_batch", "run_repl"]
 
@@ -38,13 +47,12 @@ COMMANDS: dict[str, str] = {
     ":help": "show this help",
     ":bridges": "list the bridges; ':bridges NAME' shows one stub in full",
     ":reset": "forget every name bound in this session",
-    ":save": "':save FILE' writes the session's plain data (JSON-compatible names) as JSON",
-    ":load": "':load FILE' binds the names saved by :save",
+    ":save": "':save FILE' saves the session: its data, imports, functions and classes",
+    ":load": "':load FILE' replaces the session with one saved by :save",
     ":ask": "':ask QUESTION' hands a question to the agent (needs --model or [tool.punie])",
     ":quit": "leave (Ctrl-D works too)",
 }
 
-_PLAIN = (str, int, float, bool, list, dict, type(None))
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -242,30 +250,41 @@ class Repl:
         return None
 
     def _save(self, path: Path) -> RenderableType:
-        saved: dict[str, Any] = {}
-        skipped: list[str] = []
-        for name in sorted(self.names):
-            probe = self.session.run(name)
-            if not probe.ok:  # bound by a snippet that failed before binding it: not a name
-                del self.names[name]
-                continue
-            value = probe.value
-            if isinstance(value, _PLAIN) and self._plain_in_session(name):
-                saved[name] = value
-            else:
-                skipped.append(name)
-        document = {"punie_repl_session": 1, "names": saved}
-        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        note = f" (not plain data, skipped: {', '.join(skipped)})" if skipped else ""
-        return Text(f"saved {len(saved)} names to {path}{note}")
-
-    def _plain_in_session(self, name: str) -> bool:
-        check = self.session.run(
-            f"isinstance({name}, (str, int, float, bool, list, dict)) or {name} is None"
-        )
-        return bool(check.ok and check.value is True)
+        """Save the whole session (``Session.dump``): data, imports, functions and classes."""
+        try:
+            blob = self.session.dump()
+            path.write_bytes(blob)
+        except (SandboxError, OSError) as error:
+            return Text(f"cannot save to {path}: {error}", "red")
+        saved = read_session(blob)
+        bound = {*saved.names, *saved.definitions, *saved.skipped}
+        for name in [name for name in self.names if name not in bound]:
+            del self.names[name]  # bound by a snippet that failed before binding it
+        count = len(saved.names) + len(saved.definitions)
+        skipped = "; ".join(f"{name}: {why}" for name, why in sorted(saved.skipped.items()))
+        note = f" (not saved: {skipped})" if skipped else ""
+        return Text(f"saved {count} names to {path}{note}")
 
     def _load(self, path: Path) -> RenderableType:
+        """Replace the session with a saved one (``Sandbox.restore``); a JSON file written by
+        an older punie's :save binds its plain names into the current session instead."""
+        try:
+            blob = path.read_bytes()
+        except OSError as error:
+            return Text(f"cannot load {path}: {error}", "red")
+        if blob.lstrip()[:1] == b"{":
+            return self._load_json(path)
+        try:
+            session = self.sandbox.restore(blob)
+            saved = read_session(blob)
+        except SandboxError as error:
+            return Text(f"cannot load {path}: {error}", "red")
+        self.session.close()
+        self.session = session
+        self.names = dict.fromkeys([*saved.names, *saved.definitions])
+        return Text(f"loaded {len(self.names)} names from {path}: {', '.join(self.names)}")
+
+    def _load_json(self, path: Path) -> RenderableType:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             names = document["names"]

@@ -3,7 +3,8 @@
 Public API (pinned by tests): ``Sandbox``, ``Session``, ``Limits``, ``HostFunction``,
 ``HostFunctionError``, ``as_host_function``, ``RunResult``, ``SnippetError``, ``HostCall``,
 ``ErrorKind`` and the caller-error family ``SandboxError`` (``SandboxClosedError``,
-``WorkerStartError``); the lead's stub rendering (``render_stub``, ``render_stubs``) and pre-run
+``WorkerStartError``, ``SessionBlobError``); saved sessions (``Session.dump``,
+``Sandbox.restore``, ``read_session``, ``SavedSession``, ``MAX_SESSION_BYTES``); the lead's stub rendering (``render_stub``, ``render_stubs``) and pre-run
 check (``precheck``, ``Prechecker``, ``PrecheckIssue``). See docs/sandbox.md for the threat model and the limits.
 """
 
@@ -14,9 +15,11 @@ from sandbox._names import bound_names
 from sandbox._precheck import Prechecker, PrecheckIssue, precheck
 from sandbox._result import ErrorKind, HostCall, RunResult, SnippetError
 from sandbox._sandbox import Sandbox, Session
+from sandbox._session_blob import MAX_SESSION_BYTES, SavedSession, SessionBlobError, read_session
 from sandbox._stubs import render_stub, render_stubs
 
 __all__ = [
+    "MAX_SESSION_BYTES",
     "ErrorKind",
     "HostCall",
     "HostFunction",
@@ -28,12 +31,15 @@ __all__ = [
     "Sandbox",
     "SandboxClosedError",
     "SandboxError",
+    "SavedSession",
     "Session",
+    "SessionBlobError",
     "SnippetError",
     "WorkerStartError",
     "as_host_function",
     "bound_names",
     "precheck",
+    "read_session",
     "render_stub",
     "render_stubs",
 ]

@@ -11,8 +11,10 @@ function's validator is looked up once (``HostCaller``) and pydantic-core is cal
 from __future__ import annotations
 
 import reprlib
+import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,7 +22,7 @@ from pydantic_core import SchemaValidator
 
 from sandbox._host import HostFunction, HostFunctionError
 from sandbox._worker._denials import nearest
-from sandbox._worker._messages import CallAnswer, CallFailure
+from sandbox._worker._messages import CallAnswer, CallAnswers, CallFailure
 
 __all__ = ["HostCaller"]
 
@@ -84,20 +86,77 @@ class HostCaller:
         if type(name) is not str or type(arguments) is not dict:
             return _MALFORMED
         if len(calls) >= self._limit:
-            text = (
-                f"more than {self._limit} host function calls in one run; call "
-                "fewer times per snippet (collect what you need, then answer)"
-            )
-            calls.append(
-                {
-                    "name": _short(name),
-                    "arguments": _recorded(arguments),
-                    "ok": False,
-                    "duration_s": 0.0,
-                    "error": text,
-                }
-            )
-            return {"ok": False, "kind": "call_limit", "message": text}
+            record, answer = self._over_limit(name, arguments)
+        else:
+            record, answer = self._call(name, arguments)
+        calls.append(record)
+        return answer
+
+    def answer_batch(self, message: Mapping[str, Any], calls: list[Any]) -> CallAnswers:
+        """Run the calls of a ``CallsMessage`` (several calls a snippet awaited at the same
+        time, ``asyncio.gather``) concurrently, each on a thread of its own, and return their
+        answers in the order they came; records are appended in that order too.
+
+        The call limit holds: only as many calls as the run has left are made, the others
+        are answered ``call_limit`` (and the first of them recorded), as a sequence of single
+        calls would be. Each host function's own timeout is its own business, as for a
+        single call; the worker's clock is paused meanwhile (``WorkerProcess.request``).
+        """
+        items = message.get("calls")
+        if type(items) is not list:
+            return {"answers": []}
+        room = self._limit - len(calls)
+        answers: list[CallAnswer] = []
+        records: list[Any] = []
+        work: list[tuple[int, str, dict[str, Any]]] = []
+        over = False
+        for item in items:
+            name = item.get("name") if type(item) is dict else None
+            arguments = item.get("args") if type(item) is dict else None
+            if type(name) is not str or type(arguments) is not dict:
+                answers.append(_MALFORMED)
+                continue
+            if len(work) >= room:
+                record, answer = self._over_limit(name, arguments)
+                if not over:
+                    records.append((len(answers), record))
+                    over = True
+                answers.append(answer)
+                continue
+            work.append((len(answers), name, arguments))
+            answers.append(_MALFORMED)  # replaced below
+        if len(work) == 1:
+            index, name, arguments = work[0]
+            done = [self._call(name, arguments)]
+        elif work:
+            pool = _executor()
+            futures = [pool.submit(self._call, name, arguments) for _, name, arguments in work]
+            done = [future.result() for future in futures]
+        else:
+            done = []
+        for (index, _, _), (record, answer) in zip(work, done, strict=True):
+            answers[index] = answer
+            records.append((index, record))
+        records.sort(key=lambda pair: pair[0])
+        calls.extend(record for _, record in records)
+        return {"answers": answers}
+
+    def _over_limit(self, name: str, arguments: dict[str, Any]) -> tuple[Any, CallFailure]:
+        text = (
+            f"more than {self._limit} host function calls in one run; call "
+            "fewer times per snippet (collect what you need, then answer)"
+        )
+        record = {
+            "name": _short(name),
+            "arguments": _recorded(arguments),
+            "ok": False,
+            "duration_s": 0.0,
+            "error": text,
+        }
+        return record, {"ok": False, "kind": "call_limit", "message": text}
+
+    def _call(self, name: str, arguments: dict[str, Any]) -> tuple[Any, CallAnswer]:
+        """Validate, run, validate: the call's record and the worker's answer (any thread)."""
         prepared = self._functions.get(name)
         started = time.perf_counter()
         error: str | None = None
@@ -113,18 +172,33 @@ class HostCaller:
                 error = _argument_error(prepared.host, invalid)
             else:
                 error, data = _invoke(prepared, validated.__dict__)
-        calls.append(
-            {
-                "name": name if prepared is not None else _short(name),
-                "arguments": _recorded(arguments),
-                "ok": error is None,
-                "duration_s": time.perf_counter() - started,
-                "error": error,
-            }
-        )
+        record = {
+            "name": name if prepared is not None else _short(name),
+            "arguments": _recorded(arguments),
+            "ok": error is None,
+            "duration_s": time.perf_counter() - started,
+            "error": error,
+        }
         if error is not None:
-            return {"ok": False, "kind": "host_function", "message": error}
-        return {"ok": True, "result": data}
+            return record, {"ok": False, "kind": "host_function", "message": error}
+        return record, {"ok": True, "result": data}
+
+
+_CONCURRENT_CALLS = 32
+"""Host calls of one batch (and of all batches in this process together) that run at once."""
+_pool: list[ThreadPoolExecutor] = []
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's threads for concurrent host calls, started on first use (most runs never
+    gather, and a thread that is never needed should not exist)."""
+    with _pool_lock:
+        if not _pool:
+            _pool.append(
+                ThreadPoolExecutor(_CONCURRENT_CALLS, thread_name_prefix="punie-host-call")
+            )
+        return _pool[0]
 
 
 def _invoke(prepared: _Prepared, arguments: dict[str, Any]) -> tuple[str | None, Any]:

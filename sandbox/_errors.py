@@ -5,7 +5,8 @@ What is raised is a mistake of the code embedding the sandbox, or a broken envir
 
     SandboxError
     ├── SandboxClosedError   the sandbox or session was used after close()
-    └── WorkerStartError     a worker process could not be started (interpreter missing, ...)
+    ├── WorkerStartError     a worker process could not be started (interpreter missing, ...)
+    └── SessionBlobError     a saved session that cannot be dumped or restored (sandbox._session_blob)
 """
 
 from __future__ import annotations

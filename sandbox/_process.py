@@ -30,6 +30,7 @@ from sandbox._errors import WorkerStartError
 from sandbox._watchdog import WATCHDOG
 from sandbox._worker._messages import (
     CallAnswer,
+    CallAnswers,
     InitMessage,
     WorkerMessage,
     WorkerRequest,
@@ -88,6 +89,24 @@ class WorkerGone(WorkerDied):
     """
 
 
+def _all_late(message: Mapping[str, Any], late: CallAnswer) -> CallAnswers:
+    """The answer to every call of a ``CallsMessage`` once the whole run's time is up."""
+    items = message.get("calls")
+    return {"answers": [late] * (len(items) if type(items) is list else 0)}
+
+
+def _one_by_one(
+    message: Mapping[str, Any],
+    on_call: Callable[[Mapping[str, Any], list[Any]], CallAnswer],
+    calls: list[Any],
+) -> CallAnswers:
+    """A ``CallsMessage`` answered by ``on_call``, one call after the other."""
+    items = message.get("calls")
+    if type(items) is not list:
+        return {"answers": []}
+    return {"answers": [on_call(item if type(item) is dict else {}, calls) for item in items]}
+
+
 def _worker_path() -> list[str]:
     paths = [str(Path(__file__).resolve().parent)]
     for name in ("RestrictedPython", "pyseccomp"):
@@ -101,6 +120,13 @@ def _worker_path() -> list[str]:
 
 
 _COMMAND = (sys.executable, "-I", "-S", "-B", "-c", _BOOT, "\n".join(_worker_path()))
+_ENVIRONMENT = {"LC_ALL": "C.UTF-8"}
+_DETERMINISTIC_COMMAND = (sys.executable, "-s", "-P", *_COMMAND[2:])
+"""``-I`` without ``-E`` (``-I`` is ``-E -P -s``): the environment is exactly the one given
+(``_ENVIRONMENT``), so nothing else is read from it, and ``PYTHONHASHSEED=0`` takes effect."""
+_DETERMINISTIC_ENVIRONMENT = {**_ENVIRONMENT, "PYTHONHASHSEED": "0"}
+"""String hashing without a random salt: a set of strings iterates in the same order in every
+worker of a deterministic sandbox (``Sandbox(deterministic=True)``)."""
 
 
 class _Resources:
@@ -144,15 +170,18 @@ class WorkerProcess:
         self._resources = _Resources([read_fd, write_fd], tempfile.mkdtemp(prefix="punie-worker-"))
         self._release = weakref.finalize(self, self._resources.release)
         stderr = None if os.environ.get("PUNIE_SANDBOX_DEBUG") else subprocess.DEVNULL
+        deterministic = bool(init.get("deterministic"))
+        command = _DETERMINISTIC_COMMAND if deterministic else _COMMAND
+        environment = _DETERMINISTIC_ENVIRONMENT if deterministic else _ENVIRONMENT
         try:
             self._process = subprocess.Popen(
-                [*_COMMAND, str(to_worker_read), str(from_worker_write)],
+                [*command, str(to_worker_read), str(from_worker_write)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
                 pass_fds=(to_worker_read, from_worker_write),
                 cwd=self._resources.directory,
-                env={"LC_ALL": "C.UTF-8"},
+                env=environment,
                 start_new_session=True,
             )
         except OSError as error:
@@ -224,11 +253,14 @@ class WorkerProcess:
         calls: list[Any],
         run_timeout_s: float | None = None,
         late: CallAnswer | None = None,
+        on_calls: Callable[[Mapping[str, Any], list[Any]], CallAnswers] | None = None,
     ) -> WorkerMessage:
         """Send one request and serve the worker's host calls until it answers ``done``.
 
         Each call is answered by ``on_call(message, calls)`` on this thread (the message is a
-        ``CallMessage`` from an untrusted worker: ``on_call`` checks every field). Time spent there
+        ``CallMessage`` from an untrusted worker: ``on_call`` checks every field); several
+        calls awaited at the same time (a ``CallsMessage``) by ``on_calls`` (by ``on_call``
+        one after the other when it is ``None``). Time spent there
         (the host function) does not count against ``timeout_s``: the watchdog skips a paused
         worker, and the deadline moves by the pause, but never past ``run_timeout_s`` from the
         start (the whole run, host calls included). A call that starts or ends after that is
@@ -248,21 +280,28 @@ class WorkerProcess:
                 raise WorkerGone(str(error)) from error
             while True:
                 reply = self._read()
-                if reply.get("op") != "call":
+                op = reply.get("op")
+                if op != "call" and op != "calls":
                     break
                 self.paused = True  # before the clock is read: see Watchdog
                 paused_at = time.monotonic()
+                answer: CallAnswer | CallAnswers
                 try:
-                    if paused_at < run_deadline or late is None:
+                    if paused_at >= run_deadline and late is not None:
+                        answer = late if op == "call" else _all_late(reply, late)
+                    elif op == "call":
                         answer = on_call(reply, calls)
+                    elif on_calls is not None:
+                        answer = on_calls(reply, calls)
                     else:
-                        answer = late
+                        answer = _one_by_one(reply, on_call, calls)
                 finally:
                     resumed = time.monotonic()
                     self.deadline = min(self.deadline + (resumed - paused_at), run_deadline)
                     self.paused = False
                 if resumed >= run_deadline and late is not None:
-                    answer = late  # the call ran (it is recorded), but the run is over
+                    # the calls ran (they are recorded), but the run is over
+                    answer = late if op == "call" else _all_late(reply, late)
                     over = True
                     self.deadline = resumed + _LATE_GRACE_S  # time to report, not to compute
                 self._send(answer)
@@ -275,7 +314,7 @@ class WorkerProcess:
             raise WorkerTimeout(whole_run=over or self.deadline >= run_deadline)
         return reply
 
-    def _send(self, message: WorkerRequest | CallAnswer) -> None:
+    def _send(self, message: WorkerRequest | CallAnswer | CallAnswers) -> None:
         try:
             write_all(self._write_fd, encode_for_worker(message))
         except OSError as error:

@@ -24,6 +24,14 @@ from sandbox._limits import Limits
 from sandbox._pool import WorkerPool
 from sandbox._process import WorkerDied, WorkerGone, WorkerProcess, WorkerTimeout
 from sandbox._result import ErrorKind, RunResult, SnippetError
+from sandbox._session_blob import (
+    MAX_SESSION_BYTES,
+    SessionBlobError,
+    SessionContent,
+    decode_blob,
+    encode_blob,
+    validate_content,
+)
 from sandbox._shapes import result_shape
 from sandbox._worker._messages import CallAnswer, CallFailure, InitMessage, WorkerLimits
 
@@ -38,7 +46,9 @@ class Sandbox:
 
     ``host_functions`` are plain typed callables (keyword-only, annotated parameters) or
     ``HostFunction`` records; they are the snippet's only way out. ``run`` is stateless (a fresh
-    namespace every time); ``session()`` keeps one namespace across runs. Both are safe to use
+    namespace every time); ``session()`` keeps one namespace across runs. ``deterministic``
+    freezes the clock at 2000-01-01 00:00:00 UTC and seeds ``random`` with 0 for every new
+    namespace, for reproducible evaluation runs. Both are safe to use
     from several threads at once. Use it as a context manager so that workers are stopped.
     """
 
@@ -48,6 +58,7 @@ class Sandbox:
         limits: Limits | None = None,
         *,
         pool_size: int = 2,
+        deterministic: bool = False,
         _unsafe_skip_policy: bool = False,
     ) -> None:
         functions: dict[str, HostFunction] = {}
@@ -79,6 +90,9 @@ class Sandbox:
             ],
             "unsafe_skip_policy": _unsafe_skip_policy,
         }
+        if deterministic:
+            init["deterministic"] = True
+        self._deterministic = deterministic
         self._pool = WorkerPool(init, pool_size)
         self._started = False
         self._closed = False
@@ -121,6 +135,12 @@ class Sandbox:
         return self._limits
 
     @property
+    def deterministic(self) -> bool:
+        """Whether runs are reproducible: a frozen clock, ``random`` seeded for every new
+        namespace, unsalted string hashing (``Sandbox(deterministic=True)``)."""
+        return self._deterministic
+
+    @property
     def host_functions(self) -> tuple[HostFunction, ...]:
         return tuple(self._functions.values())
 
@@ -146,6 +166,31 @@ class Sandbox:
         """A namespace that persists across runs until the session ends (or is reset)."""
         self._ensure_open()
         return Session(self)
+
+    def restore(self, blob: bytes, *, max_bytes: int = MAX_SESSION_BYTES) -> Session:
+        """A session opened from ``Session.dump()``'s blob (made in this process or another).
+
+        The blob is checked on the host (``SessionBlobError`` for a truncated, corrupted,
+        oversized, wrong-version or hostile one); its data is bound and its functions and
+        classes are replayed from their source under the policy, in a worker. Host functions
+        cannot be called while that happens.
+        """
+        self._ensure_open()
+        content = decode_blob(blob, max_bytes=max_bytes, source_bytes=self._limits.source_bytes)
+        bound = [*content.names, *(name for name, _ in content.definitions)]
+        hidden = sorted(set(bound) & set(self._functions))
+        if hidden:
+            raise SessionBlobError(
+                f"the saved session binds {', '.join(hidden)}, which would hide the host "
+                "function(s) of that name in this sandbox; restore it in a sandbox without them"
+            )
+        session = Session(self)
+        try:
+            session._restore(content)
+        except BaseException:
+            session.close()
+            raise
+        return session
 
     def lockdown_report(self) -> dict[str, Any]:
         """What the worker layer enforces here (e.g. ``{"seccomp": True, "landlock": True, "rlimits": True}``)."""
@@ -190,6 +235,7 @@ class Sandbox:
                 {"op": "run", "source": source, "session": session},
                 timeout_s=limits.timeout_s,
                 on_call=self._caller.answer,
+                on_calls=self._caller.answer_batch,
                 calls=calls,
                 run_timeout_s=limits.run_timeout_s,
                 late=self._late,
@@ -322,6 +368,81 @@ class Session:
                 self._sandbox._pool.discard(worker)
                 raise
 
+    def dump(self) -> bytes:
+        """The session's names as a blob for ``Sandbox.restore`` (here or in another process).
+
+        Saved: names bound to data (str, numbers, lists, tuples, dicts, sets, host function
+        results), imported stand-in modules, and the functions and classes the session's
+        snippets defined at their top level (as source). Anything else is skipped and listed
+        with the reason (``sandbox.read_session(blob).skipped``). Raises ``SessionBlobError``
+        when the data is larger than ``MAX_SESSION_BYTES`` (16 MiB).
+        """
+        with self._lock:
+            if self._closed:
+                raise SandboxClosedError("the session is closed; open a new one with session()")
+            worker = self._worker
+            if worker is None or worker.dead:
+                content = SessionContent(names={}, definitions=[], skipped={})
+            else:
+                content = self._dump(worker)
+        blob = encode_blob(content)
+        if len(blob) > MAX_SESSION_BYTES:
+            raise SessionBlobError(
+                f"the session holds {len(blob)} bytes of data, more than the "
+                f"{MAX_SESSION_BYTES} a saved session may hold; delete large names (del name) "
+                "and dump again"
+            )
+        return blob
+
+    def _dump(self, worker: WorkerProcess) -> SessionContent:
+        limits = self._sandbox.limits
+        try:
+            reply = worker.request(
+                {"op": "dump"}, timeout_s=limits.timeout_s, on_call=_no_calls, calls=[]
+            )
+            if reply.get("op") != "done" or not reply.get("ok"):
+                raise SessionBlobError("the session's worker could not describe its names")
+            return validate_content(reply.get("value"), source_bytes=limits.source_bytes)
+        except (WorkerTimeout, WorkerDied, SessionBlobError) as error:
+            self._sandbox._pool.discard(worker)
+            self._worker = None
+            raise SessionBlobError(
+                f"the session could not be dumped ({error}); its worker was stopped and its "
+                "names are lost"
+            ) from None
+
+    def _restore(self, content: SessionContent) -> None:
+        """Bind a validated saved session in a fresh worker (``Sandbox.restore``)."""
+        with self._lock:
+            worker = self._worker = self._sandbox._pool.acquire(for_session=True)
+            limits = self._sandbox.limits
+            try:
+                reply = worker.request(
+                    {
+                        "op": "restore",
+                        "names": content.names,
+                        "definitions": content.definitions,
+                    },
+                    timeout_s=limits.timeout_s,
+                    on_call=_no_restore_calls,
+                    calls=[],
+                )
+            except (WorkerTimeout, WorkerDied) as error:
+                self._worker = None
+                raise SessionBlobError(
+                    f"the saved session could not be restored: its replay took longer than "
+                    f"{limits.timeout_s:g} s or stopped its worker ({type(error).__name__})"
+                ) from None
+            if reply.get("retire"):  # it hit the memory limit while replaying: not reusable
+                self._sandbox._pool.discard(worker)
+                self._worker = None
+            if reply.get("op") != "done" or not reply.get("ok"):
+                error_data = reply.get("error")
+                message = error_data.get("message") if type(error_data) is dict else None
+                raise SessionBlobError(
+                    f"the saved session could not be restored: {message or 'its worker failed'}"
+                )
+
     def reset(self) -> None:
         """Forget every variable, function and class defined in the session."""
         with self._lock:
@@ -365,3 +486,12 @@ class Session:
 
 def _no_calls(message: Mapping[str, Any], calls: list[Any]) -> CallAnswer:
     return {"ok": False, "kind": "host_function", "message": "no host calls during reset"}
+
+
+def _no_restore_calls(message: Mapping[str, Any], calls: list[Any]) -> CallAnswer:
+    return {
+        "ok": False,
+        "kind": "host_function",
+        "message": "host functions cannot be called while a saved session is restored; "
+        "call them in a snippet after the restore",
+    }

@@ -39,6 +39,12 @@ VALUE_NAME = "_value_"
 cannot write: it starts with '_')."""
 
 
+_TOP_LEVEL_AWAIT = 0x2000
+"""``ast.PyCF_ALLOW_TOP_LEVEL_AWAIT``: a snippet may ``await`` at its top level; its code is
+then a coroutine the worker drives (``_aio.run_coroutine``). Code without ``await`` compiles
+as before."""
+
+
 class Compiled:
     """A snippet the policy accepted.
 
@@ -133,7 +139,8 @@ def store_last_value(tree: ast.Module) -> None:
 def compile_tree(tree: ast.Module, path: CompilePath) -> Compiled | Refused:
     """Compile a checked (or rewritten) tree; a tree the compiler rejects is refused."""
     try:
-        return Compiled(compile(tree, FILENAME, "exec", dont_inherit=True), None, path)
+        code = compile(tree, FILENAME, "exec", flags=_TOP_LEVEL_AWAIT, dont_inherit=True)
+        return Compiled(code, None, path)
     except SyntaxError as error:
         return syntax_refusal(error)
     except (TypeError, AttributeError) as error:  # a rewrite produced an invalid tree: refuse

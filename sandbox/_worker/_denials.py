@@ -15,20 +15,32 @@ __all__ = [
     "ALLOWED_MODULES",
     "DENIED_ATTRIBUTES",
     "DENIED_NAMES",
+    "GUARDED_ATTRIBUTES",
     "IMPORT_HINT",
+    "IMPORT_REFUSED",
     "INSPECT_ATTRIBUTES",
     "NEAREST_CHARS",
+    "OPAQUE_PREFIXES",
+    "READABLE_DUNDERS",
+    "SUPER_METHODS",
     "UNDERSCORE_HINT",
     "nearest",
+    "pattern_attribute_problem",
 ]
 
-ALLOWED_MODULES = ("json", "re", "math")
+ALLOWED_MODULES = (
+    "json", "re", "math",
+    "asyncio",  # asyncio: H2, concurrent host calls
+    "base64", "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "decimal",
+    "difflib", "enum", "fnmatch", "fractions", "functools", "hashlib", "heapq", "io",
+    "itertools", "operator", "pathlib", "random", "statistics", "string", "textwrap", "typing",
+    "uuid",
+)  # fmt: skip
 """The only names ``import`` accepts (each has a curated stand-in in ``_modules``), in the order
-the messages list them."""
-IMPORT_HINT = (
-    f"no modules can be imported except {', '.join(ALLOWED_MODULES)}; host functions are "
-    "already defined, call them directly"
-)
+the messages list them: ``json``, ``re``, ``math`` and ``asyncio`` are built when a worker
+starts, the standard-library stand-ins (``_stdlib``) when a snippet first imports them."""
+IMPORT_REFUSED = f"no modules can be imported except {', '.join(ALLOWED_MODULES)}"
+IMPORT_HINT = f"{IMPORT_REFUSED}; host functions are already defined, call them directly"
 UNDERSCORE_HINT = (
     "names and attributes starting with '_' are private to the sandbox; use the public API "
     "(len(x) instead of x.__len__(), isinstance(x, int) instead of x.__class__)"
@@ -49,9 +61,7 @@ DENIED_NAMES: dict[str, str] = {
     "getattr": "use plain attribute access (obj.name) instead",
     "setattr": "assign the attribute directly (obj.name = value) instead",
     "delattr": "attributes cannot be deleted by name; use a dict for dynamic keys",
-    "type": "use isinstance(x, int) to test a type",
     "object": "define a class without a base class instead",
-    "super": "call the method on the class you need directly",
     "memoryview": "binary buffers are not available; work with str, list and dict",
     "bytearray": "binary buffers are not available; work with str, list and dict",
     "classmethod": "use a module-level function instead",
@@ -98,6 +108,41 @@ DENIED_ATTRIBUTES = INSPECT_ATTRIBUTES | {
     "format_map",
 }
 """Attributes refused at compile time and again by the runtime ``getattr`` guard."""
+
+READABLE_DUNDERS = frozenset({"__name__"})
+"""Private attributes a snippet may read anyway (``type(x).__name__``, ``f.__name__``): a str."""
+
+SUPER_METHODS = frozenset({"__init__", "__contains__", "__lt__", "__le__", "__eq__", "__ne__",
+                           "__gt__", "__ge__"})  # fmt: skip
+"""The methods a snippet class may define (RestrictedPython's ``ALLOWED_FUNC_NAMES``, a test
+pins the copy), which is why ``super().__init__(...)`` and friends may be read: only from a
+``super()`` call at compile time, and at run time only from a ``super`` object bound to an
+instance of a class the snippet defined (``_access.guarded_getattr``)."""
+
+GUARDED_ATTRIBUTES = frozenset({"format", "obj", "format_map"})
+"""Public attribute names the runtime guard answers specially (``str.format`` is re-implemented,
+``AttributeError.obj`` refused): a place that reads attributes natively (a ``match`` class
+pattern) may not name them."""
+OPAQUE_PREFIXES = ("co_", "f_", "tb_", "gi_", "cr_", "ag_")
+"""Attributes of code objects, frames, tracebacks, generators and coroutines."""
+
+
+def pattern_attribute_problem(name: str) -> str | None:
+    """Why a ``match`` pattern may not read the attribute ``name`` (or ``None`` if it may).
+
+    Class patterns (``case Point(x=0)``) and value patterns (``case Color.RED``) read attributes
+    natively, without the runtime guard, so they may name only attributes the guard would pass
+    untouched: public, not denied, not answered specially.
+    """
+    if name[:1] == "_":
+        return f"the attribute '{name}' is private: {UNDERSCORE_HINT}"
+    if name in DENIED_ATTRIBUTES or name in GUARDED_ATTRIBUTES or name.startswith(OPAQUE_PREFIXES):
+        return (
+            f"a match pattern cannot read the attribute '{name}'; bind the whole value with "
+            "'case x:' and work with x in the case body"
+        )
+    return None
+
 
 NEAREST_CHARS = 200
 """Longest name that gets a "did you mean" hint (see ``nearest``)."""

@@ -15,17 +15,16 @@ that the worker checks after the run, so a ``finally: return`` cannot hide them 
 from __future__ import annotations
 
 import builtins
-import importlib
 import operator
-import string
 import sys
-import types
 
-from ._denials import ALLOWED_MODULES, DENIED_ATTRIBUTES
+from ._access import guarded_getattr, guarded_getitem, guarded_write, is_sandbox_class
+from ._denials import IMPORT_REFUSED
 from ._errors import HostFunctionError
 from ._modules import STAND_INS
-from ._readonly import Record
+from ._readonly import missing_member
 from ._state import STATE
+from ._stdlib import import_for_c_code
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
@@ -45,91 +44,6 @@ MEMORY_MESSAGE = (
     "the snippet ran out of memory (the limit is the sandbox's memory_mb); work on smaller "
     "pieces of data"
 )
-
-
-def guarded_getattr(obj: Any, name: str) -> Any:
-    """``obj.name`` for snippets: no private names, no frame/code internals, safe ``format``."""
-    if type(name) is not str:
-        raise TypeError("attribute names must be str")
-    if name[:1] == "_" or name in DENIED_ATTRIBUTES:
-        raise AttributeError(
-            f"the attribute '{name}' is not accessible in the sandbox; use the public API"
-        )
-    if name == "format":
-        if isinstance(obj, str):
-            return _bound_format(obj)
-        if isinstance(obj, type) and issubclass(obj, str):
-            return _safe_format
-    if isinstance(obj, _OPAQUE_TYPES):
-        raise AttributeError(f"the attribute '{name}' is not accessible in the sandbox")
-    if name == "obj" and isinstance(obj, BaseException):
-        raise AttributeError("the attribute 'obj' of exceptions is not accessible in the sandbox")
-    return getattr(obj, name)
-
-
-_OPAQUE_TYPES: tuple[type, ...] = (
-    types.ModuleType,
-    types.FrameType,
-    types.TracebackType,
-    types.CodeType,
-    string.Formatter,
-)
-
-
-def guarded_getitem(obj: Any, key: Any) -> Any:
-    return obj[key]
-
-
-def guarded_write(obj: Any) -> Any:
-    """Allow item/attribute writes only on plain containers and the snippet's own classes."""
-    kind = type(obj)
-    if kind is dict or kind is list or kind in STATE.snippet_classes:
-        return obj
-    if isinstance(obj, type) and obj in STATE.snippet_classes:
-        return obj
-    if _defined_by_snippet(kind) or (isinstance(obj, type) and _defined_by_snippet(obj)):
-        return obj  # a class built by the fast path (plain ``type``), or an instance of one
-    if kind is Record:
-        raise TypeError(f"{obj._name} is read-only; build a dict with the values you need")
-    raise TypeError(
-        f"{kind.__name__} objects cannot be changed in the sandbox; only dicts, lists and "
-        "instances of classes defined in the snippet can"
-    )
-
-
-def _defined_by_snippet(cls: type) -> bool:
-    """Classes a snippet defines get ``__module__`` from its ``__name__``, which is ``snippet``."""
-    return cls.__dict__.get("__module__") == "snippet" and not issubclass(cls, (Record,))
-
-
-class _SafeFormatter(string.Formatter):
-    """``str.format`` whose field lookups go through the sandbox's guards (CVE-2023-41039)."""
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        first, rest = _field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attribute, key in rest:
-            obj = guarded_getattr(obj, key) if is_attribute else guarded_getitem(obj, key)
-        return obj, first
-
-
-_FORMATTER = _SafeFormatter()
-_field_name_split: Callable[[str], tuple[Any, Iterable[tuple[bool, Any]]]] = (
-    importlib.import_module("_string").formatter_field_name_split
-)
-
-
-def _safe_format(template: str, /, *args: Any, **kwargs: Any) -> str:
-    if not isinstance(template, str):
-        raise TypeError("format() needs a str template")
-    return _FORMATTER.vformat(template, args, kwargs)
-
-
-def _bound_format(template: str) -> Callable[..., str]:
-    def format(*args: Any, **kwargs: Any) -> str:
-        return _FORMATTER.vformat(template, args, kwargs)
-
-    return format
 
 
 def guarded_apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -217,13 +131,19 @@ def memory_guard() -> None:
         raise STATE.fail("memory", MEMORY_MESSAGE)
 
 
-def snippet_class(name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+def snippet_class(
+    name: str, bases: tuple[type, ...], namespace: dict[str, Any], /, **keywords: Any
+) -> type:
     """The metaclass of every ``class`` statement (RestrictedPython passes it as
     ``metaclass=__metaclass__``; the fast path's ``__build_class__`` does the same): checks the
     bases and records the class as the snippet's own.
 
     Without it, ``class X(value):`` calls ``type(value)(name, bases, namespace)``: any type
-    a snippet holds an instance of would be called with arguments it never expected.
+    a snippet holds an instance of would be called with arguments it never expected. A base
+    whose own metaclass is not ``type`` (``enum.Enum``, ``typing.Protocol``) still gets it:
+    ``type(name, bases, namespace)`` hands the call to the most derived metaclass of the bases,
+    and ``_prepare`` gave it the namespace it expects. Keywords (``total=False``) go to the
+    bases' ``__init_subclass__``.
     """
     for base in bases:
         if not isinstance(base, type):
@@ -231,9 +151,34 @@ def snippet_class(name: str, bases: tuple[type, ...], namespace: dict[str, Any])
                 f"class {name}: an instance of {type(base).__name__} cannot be a base class; "
                 "derive from a class defined in the snippet (or from nothing)"
             )
-    cls = type(name, bases, namespace)
+        if is_sandbox_class(base):
+            raise TypeError(
+                f"class {name}: {base.__name__} cannot be a base class; derive from a class "
+                "defined in the snippet (or from nothing)"
+            )
+    cls = type(name, bases, namespace, **keywords)
     STATE.snippet_classes.add(cls)
     return cls
+
+
+def _prepare(name: str, bases: tuple[Any, ...], /, **keywords: Any) -> Any:
+    """``snippet_class.__prepare__``: the namespace the bases' metaclass expects (an enum's
+    member dictionary), or a plain dict; ``__build_class__`` asks for it before the body runs."""
+    winner: type = type
+    for base in bases:
+        if not isinstance(base, type):
+            return {}  # snippet_class refuses it with a clear message
+        meta = type(base)
+        if issubclass(meta, winner):
+            winner = meta
+        elif not issubclass(winner, meta):
+            return {}  # a metaclass conflict: type() reports it
+    if winner is type:
+        return {}
+    return winner.__prepare__(name, bases, **keywords)
+
+
+snippet_class.__prepare__ = _prepare  # ty: ignore[missing-attribute]
 
 
 def _build_class(function: Any, name: str, /, *bases: Any, **keywords: Any) -> Any:
@@ -273,16 +218,43 @@ def _hasattr(obj: Any, name: str, /) -> bool:
     return True
 
 
-_IMPORT_REFUSED = f"no modules can be imported except {', '.join(ALLOWED_MODULES)}"
-
-
 def _import(
     name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
 ) -> Any:
-    module = STAND_INS.get(name) if level == 0 else None
+    if type(fromlist) is list and not fromlist and not level and import_for_c_code(name):
+        return None  # datetime.strftime's own import of time (see ``import_for_c_code``)
+    module = STAND_INS.get(name) if level == 0 and type(name) is str else None
     if module is None:
-        raise ImportError(f"importing '{name}' is refused: {_IMPORT_REFUSED}")
+        raise ImportError(f"importing '{name}' is refused: {IMPORT_REFUSED}")
+    for item in fromlist or ():  # ``from m import a, b``: say why a name is missing, and
+        problem = missing_member(module, item) if type(item) is str else "not a name"
+        if problem is not None:  # what to use instead (CPython's own message drops it)
+            raise ImportError(f"cannot import name '{item}' from '{name}': {problem}")
     return module
+
+
+def _type(*args: Any) -> type:
+    """``type(x)`` for snippets: the class of ``x``, to inspect (``type(x).__name__``,
+    ``type(x) is int``). Not the three-argument form, not the metaclass of a class (both build
+    classes outside the ``class`` statement's checks), not the sandbox's own classes (their
+    constructors take the worker's internals)."""
+    if len(args) != 1:
+        raise TypeError(
+            "type() takes exactly one argument in the sandbox: type(x) gives the class of x; "
+            "define classes with a class statement"
+        )
+    cls = builtins.type(args[0])
+    if issubclass(cls, builtins.type):
+        raise TypeError(
+            "type() of a class is not available in the sandbox; compare classes directly "
+            "(x is int) or use issubclass(x, int)"
+        )
+    if is_sandbox_class(cls):
+        raise TypeError(
+            "type() of a host function, its result or a module is not available in the "
+            "sandbox; print the value, or test it with isinstance(x, dict)"
+        )
+    return cls
 
 
 _ALLOWED_BUILTINS = (
@@ -308,6 +280,8 @@ BUILTINS.update(
         "reversed": _reversed,
         "hasattr": _hasattr,
         "__import__": _import,
+        "type": _type,
+        "super": super,
         "HostFunctionError": HostFunctionError,
         "print": Printer()._call_print,
         "__build_class__": _build_class,

@@ -14,27 +14,47 @@ import os
 import resource
 import sys
 import time
+from types import FunctionType
 
+from ._aio import CO_COROUTINE, LOOP, PendingCall, called_from_async_code, run_coroutine
+from ._clock import CLOCK, FROZEN_TIME, SEED
 from ._compiled import FILENAME, VALUE_NAME, Refused
 from ._denials import nearest
 from ._errors import HostFunctionError
-from ._guards import BUILTINS, MEMORY_MESSAGE, make_globals_template
+from ._guards import BUILTINS, MEMORY_MESSAGE, guarded_apply, make_globals_template
 from ._lockdown import lock_down
 from ._modules import STAND_INS
 from ._policy import compile_snippet
-from ._protocol import encode, encode_body, write_all
-from ._protocol import frame as make_frame
+from ._protocol import encode, encode_body, frame as make_frame, write_all
 from ._readonly import Record
 from ._restricted import preload
+from ._saved import (
+    NotSaved,
+    decode_value,
+    definition_source,
+    encode_value,
+    is_single_definition,
+    stand_in_member,
+)
 from ._state import STATE, LimitAbort, WorkerCaches
+from ._stdlib import reseed
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typing
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import CodeType
     from typing import Any, TypeAlias
 
-    from ._messages import DoneMessage, ErrorData, InitMessage, ReadyMessage, Shape
+    from ._messages import (
+        CallAnswer,
+        DoneMessage,
+        ErrorData,
+        InitMessage,
+        ReadyMessage,
+        RestoreMessage,
+        Shape,
+    )
 
     _Ready: TypeAlias = tuple[CodeType, CodeType | None, bool]
     """Compiled code, its last expression (or ``None``), and whether it has handlers."""
@@ -168,9 +188,19 @@ def _safe_repr(value: Any, limit: int) -> str:
 
 
 class HostProxy:
-    """What a snippet calls: sends the call to the host as data and waits for the answer."""
+    """What a snippet calls: sends the call to the host as data and waits for the answer.
 
-    __slots__ = ("_no_arguments", "_prefix", "_shape", "_worker", "name")
+    Called from async code while the scheduler runs (``_aio``), it returns a ``PendingCall``
+    instead, made when awaited, together with the other tasks' calls (``Worker.send_calls``).
+    """
+
+    __slots__ = ("_item_prefix", "_no_arguments", "_prefix", "_shape", "_worker", "name")
+
+    def __copy__(self) -> HostProxy:
+        return self  # copy.copy/deepcopy (and dataclasses.asdict) must not walk the Worker
+
+    def __deepcopy__(self, memo: dict[int, object]) -> HostProxy:
+        return self
 
     def __init__(self, name: str, shape: Shape, worker: Worker) -> None:
         self.name = name
@@ -178,6 +208,7 @@ class HostProxy:
         self._worker = worker
         # The call frame's body is this prefix + the arguments' JSON + "}": no dict to encode.
         self._prefix = b'{"op":"call","name":' + encode_body(name) + b',"args":'
+        self._item_prefix = b'{"name":' + encode_body(name) + b',"args":'
         self._no_arguments = make_frame(self._prefix + b"{}}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -192,6 +223,7 @@ class HostProxy:
         if state.abort is not None:
             raise state.abort
         worker = self._worker
+        body = b"{}"
         if kwargs:
             arguments = {}
             for key, value in kwargs.items():
@@ -213,20 +245,26 @@ class HostProxy:
             call = make_frame(self._prefix + body + b"}")
         else:
             call = self._no_arguments
-        # From here until the answer is read, nothing may interrupt: a RecursionError between
-        # the write and the read would leave the answer in the pipe for the next request.
+        if LOOP.running and called_from_async_code(sys._getframe(1), _TRANSPARENT):
+            return PendingCall(name, body, self, worker.send_calls)
+        # The hot path (a loop of calls): ``Worker.exchange`` inlined.
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(limit + 100)
         try:
             write_all(worker.write_fd, call)
             reply = worker.caches.reader.read_answer()
         except BaseException:
-            worker.retire = (
-                True  # the conversation with the host is out of step: stop after this run
-            )
+            worker.retire = True  # the conversation with the host is out of step
             raise
         finally:
             sys.setrecursionlimit(limit)
+        if reply["ok"]:
+            return _from_data(reply["result"], self._shape)
+        return self.outcome(reply)
+
+    def outcome(self, reply: CallAnswer) -> Any:
+        """The snippet's value for the host's answer: a failed call raises
+        ``HostFunctionError``, a limit (calls, the whole run's time) aborts the run."""
         if reply["ok"]:
             return _from_data(reply["result"], self._shape)
         message = str(reply.get("message", "the host function failed"))
@@ -237,6 +275,10 @@ class HostProxy:
 
     def __repr__(self) -> str:
         return f"<host function {self.name}>"
+
+
+_TRANSPARENT = frozenset({guarded_apply.__code__})
+"""Frames between a snippet's call and the proxy that are not the snippet's (``_apply_``)."""
 
 
 class Worker:
@@ -255,6 +297,9 @@ class Worker:
         self.value_chars = int(limits["value_chars"])
         self.argument_bytes = int(limits.get("argument_bytes", 1024 * 1024))
         self.skip_policy = bool(init.get("unsafe_skip_policy"))
+        self.deterministic = bool(init.get("deterministic"))
+        if self.deterministic:
+            CLOCK.frozen = FROZEN_TIME
         self.proxies = {
             item["name"]: HostProxy(item["name"], item.get("shape"), self)
             for item in init.get("functions", [])
@@ -267,10 +312,48 @@ class Worker:
         self.session: dict[str, Any] | None = None
         self.cache: dict[str, _Ready] = {}
         self.retire = False
+        self.definitions: dict[str, tuple[Any, str, int]] = {}
+        """The session's own functions and classes: name -> (the object, the snippet that
+        bound it, when); what ``dump`` saves as source (``_saved``)."""
+        self._defined = 0
         self._cpu_soft = 0
         self._cpu_bound = 0.0  # CPU seconds used is at most this + wall time since _cpu_wall
         self._cpu_wall = 0.0
         self._depth = 0
+
+    def exchange(self, frame: bytes, read: Callable[[], Any]) -> Any:
+        """Send one call frame and read the host's answer with ``read``."""
+        # From here until the answer is read, nothing may interrupt: a RecursionError between
+        # the write and the read would leave the answer in the pipe for the next request.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit + 100)
+        try:
+            write_all(self.write_fd, frame)
+            return read()
+        except BaseException:
+            self.retire = True  # the conversation with the host is out of step: stop after this run
+            raise
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def send_calls(self, pending: list[PendingCall]) -> None:
+        """Make the calls parked by async tasks: one ``call`` message for one, else one
+        ``calls`` message that the host answers at once, in order (it runs them concurrently).
+        Each call gets its value or its ``HostFunctionError``; a limit aborts the run."""
+        reader = self.caches.reader
+        if len(pending) == 1:
+            only = pending[0]
+            frame = make_frame(only._proxy._prefix + only._body + b"}")
+            answers = [self.exchange(frame, reader.read_answer)]
+        else:
+            items = [call._proxy._item_prefix + call._body + b"}" for call in pending]
+            frame = make_frame(b'{"op":"calls","calls":[' + b",".join(items) + b"]}")
+            answers = self.exchange(frame, reader.read_answers)["answers"]
+        for call, answer in zip(pending, answers, strict=True):
+            try:
+                call._complete(call._proxy.outcome(answer))
+            except HostFunctionError as failed:
+                call._complete(None, failed)
 
     def serve(self) -> None:
         write_fd = self.write_fd
@@ -302,6 +385,10 @@ class Worker:
                     }
             elif op == "reset":
                 reply = self.reset()
+            elif message["op"] == "dump":
+                reply = self.dump()
+            elif message["op"] == "restore":
+                reply = self.restore(message)
             else:
                 reply = {"op": "done", "ok": False, "error": _error("crash", f"unknown op {op}")}
             if self.retire:
@@ -353,6 +440,13 @@ class Worker:
         gc.freeze()
         return True
 
+    def _new_namespace(self) -> dict[str, Any]:
+        """A fresh namespace; in a deterministic sandbox, ``random`` starts again from ``SEED``
+        (``_clock``) with every one, so a run does not depend on what the worker ran before."""
+        if self.deterministic:
+            reseed(SEED)
+        return dict(self.template)
+
     def _compile(self, source: str) -> _Ready | Refused:
         ready = self.cache.get(source)
         if ready is not None:
@@ -380,9 +474,9 @@ class Worker:
         if session:
             namespace = self.session
             if namespace is None:
-                namespace = self.session = dict(self.template)
+                namespace = self.session = self._new_namespace()
         else:
-            namespace = dict(self.template)
+            namespace = self._new_namespace()
         STATE.begin(output_limit=self.output_bytes)
         self._arm_cpu_limit()
         depth = self._depth or _stack_depth()
@@ -393,9 +487,14 @@ class Worker:
         value = data = None
         try:
             try:
-                exec(code, namespace)
+                if code.co_flags & CO_COROUTINE:  # top-level ``await``: drive it
+                    run_coroutine(eval(code, namespace))
+                else:
+                    exec(code, namespace)
                 if tail is not None:
                     value = eval(tail, namespace)
+                    if tail.co_flags & CO_COROUTINE:
+                        value = run_coroutine(value)
             except LimitAbort:
                 pass
             except MemoryError:
@@ -410,6 +509,8 @@ class Worker:
             if not session:  # its finalizers run now, inside this run, or never
                 namespace = None
                 self._collect(full=handlers)
+            elif "def" in source or "class" in source:
+                self._remember_definitions(namespace, source)
         finally:
             sys.setrecursionlimit(_COMPILE_RECURSION)
         abort = STATE.abort
@@ -423,6 +524,89 @@ class Worker:
             return {"op": "done", "ok": False, "error": error, "stdout": stdout}
         return {"op": "done", "ok": True, "value": data, "stdout": stdout}
 
+    def _remember_definitions(self, namespace: dict[str, Any], source: str) -> None:
+        """Note which snippet bound each of the session's functions and classes (a session
+        run whose source mentions ``def`` or ``class``; an alias or a lambda is noted too,
+        and skipped by ``dump``)."""
+        definitions = self.definitions
+        for name, value in namespace.items():
+            kind = type(value)
+            if kind is FunctionType:
+                if value.__code__.co_filename != FILENAME:
+                    continue
+            elif not (isinstance(value, type) and value.__dict__.get("__module__") == "snippet"):
+                continue
+            known = definitions.get(name)
+            if known is None or known[0] is not value:
+                self._defined += 1
+                definitions[name] = (value, source, self._defined)
+
+    def dump(self) -> DoneMessage:
+        """The session namespace as data (``_saved``): ``names`` (tagged values),
+        ``definitions`` (``[name, source]`` in the order they were made) and ``skipped``
+        (name -> why it cannot be saved)."""
+        names: dict[str, Any] = {}
+        made: list[tuple[int, str, str]] = []
+        skipped: dict[str, str] = {}
+        template = self.template
+        for name, value in (self.session or {}).items():
+            if name[:1] == "_" or template.get(name, _ABSENT) is value:
+                continue
+            if name in self.proxies:
+                skipped[name] = "it hides the host function of that name"
+                continue
+            known = self.definitions.get(name)
+            if known is not None and known[0] is value:
+                text = definition_source(known[1], name)
+                if text is not None:
+                    made.append((known[2], name, text))
+                    continue
+            if (type(value) is FunctionType or isinstance(value, type)) and (
+                stand_in_member(value) is None
+            ):
+                skipped[name] = (
+                    "not bound by a top-level 'def' or 'class' statement of that name (a "
+                    "lambda, an alias, or a definition inside a block)"
+                )
+                continue
+            try:
+                names[name] = encode_value(value)
+            except (NotSaved, RecursionError) as error:
+                skipped[name] = str(error) or "data nested too deeply"
+        made.sort()
+        value = {
+            "names": names,
+            "definitions": [[name, text] for _, name, text in made],
+            "skipped": skipped,
+        }
+        return {"op": "done", "ok": True, "value": value}
+
+    def restore(self, message: RestoreMessage) -> DoneMessage:
+        """A new session namespace from a saved one (validated by the host): bind the data,
+        then replay each definition as a session snippet, under the policy."""
+        self.session = namespace = self._new_namespace()
+        self.definitions = {}
+        for name, tree in message["names"].items():
+            try:
+                namespace[name] = decode_value(tree)
+            except Exception as error:  # e.g. a name a stand-in no longer offers
+                return _restore_failed(
+                    f"the value of {name!r} could not be rebuilt ({type(error).__name__}: "
+                    f"{_bounded(str(error), 300)})"
+                )
+        for name, text in message["definitions"]:
+            if not is_single_definition(text, name):
+                return _restore_failed(
+                    f"the definition saved for {name!r} is not one 'def' or 'class' statement "
+                    "of that name"
+                )
+            reply = self.run(text, session=True)
+            if not reply["ok"]:
+                error = reply.get("error")
+                reason = error["message"] if error is not None else "it failed"
+                return _restore_failed(f"replaying the definition of {name!r} failed: {reason}")
+        return {"op": "done", "ok": True}
+
     def reset(self) -> DoneMessage:
         """Forget the session; run what it left behind now, with ``print`` and host calls dead.
 
@@ -430,6 +614,7 @@ class Worker:
         starts from what a fresh worker knows (the compiled-code cache aside: it maps source
         text to code, whatever the session)."""
         self.session = None
+        self.definitions = {}
         self.caches.reset()
         sys.setrecursionlimit((self._depth or _stack_depth()) + self.recursion_depth + 25)
         try:
@@ -532,6 +717,13 @@ def _error(
     kind: str, message: str, line: int | None = None, traceback: str | None = None
 ) -> ErrorData:
     return {"kind": kind, "message": message, "line": line, "traceback": traceback}
+
+
+def _restore_failed(message: str) -> DoneMessage:
+    return {"op": "done", "ok": False, "error": _error("policy", message), "stdout": ""}
+
+
+_ABSENT = object()
 
 
 def _has_handlers(code: CodeType | None) -> bool:

@@ -5,13 +5,17 @@ Host to worker (``marshal`` frames; the worker trusts them)::
     InitMessage    once, first: limits, host function names and result shapes
     RunMessage     run a snippet (stateless, or in the session namespace)
     ResetMessage   forget the session namespace
+    DumpMessage    describe the session namespace as data (``Session.dump``)
+    RestoreMessage a new session namespace from a saved one (``Sandbox.restore``)
     CallAnswer     the answer to a CallMessage: CallResult or CallFailure
+    CallAnswers    the answers to a CallsMessage, in order
 
 Worker to host (JSON frames; the host trusts nothing in them)::
 
     ReadyMessage   after lockdown: what the worker layer enforces
     CallMessage    a host function call: name and keyword arguments as data
-    DoneMessage    the outcome of a RunMessage or ResetMessage
+    CallsMessage   several calls made at the same time (``asyncio.gather``)
+    DoneMessage    the outcome of a request
 
 A TypedDict here says what a well-behaved peer sends, not what arrives: the host reads every
 field of a worker's message with ``.get`` and validates it (``sandbox._sandbox``,
@@ -25,10 +29,14 @@ from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "CallAnswer",
+    "CallAnswers",
     "CallFailure",
+    "CallItem",
     "CallMessage",
     "CallResult",
+    "CallsMessage",
     "DoneMessage",
+    "DumpMessage",
     "ErrorData",
     "FunctionEntry",
     "HostMessage",
@@ -36,6 +44,7 @@ __all__ = [
     "LockdownReport",
     "ReadyMessage",
     "ResetMessage",
+    "RestoreMessage",
     "RunMessage",
     "Shape",
     "WorkerLimits",
@@ -72,6 +81,8 @@ class InitMessage(TypedDict):
     unsafe_skip_policy: bool
     """Tests only: compile without the language policy (``Sandbox(_unsafe_skip_policy=True)``)."""
     no_seccomp: NotRequired[bool]
+    deterministic: NotRequired[bool]
+    """Freeze the clock and seed ``random`` for every new namespace (``Sandbox(deterministic=True)``)."""
 
 
 class RunMessage(TypedDict):
@@ -82,6 +93,19 @@ class RunMessage(TypedDict):
 
 class ResetMessage(TypedDict):
     op: Literal["reset"]
+
+
+class DumpMessage(TypedDict):
+    op: Literal["dump"]
+
+
+class RestoreMessage(TypedDict):
+    """A saved session, validated by the host (``sandbox._session_blob``): bind ``names``
+    (encoded values), then replay ``definitions`` (``[name, source]``) under the policy."""
+
+    op: Literal["restore"]
+    names: dict[str, Any]
+    definitions: list[list[str]]
 
 
 class CallResult(TypedDict):
@@ -97,9 +121,15 @@ class CallFailure(TypedDict):
 
 
 CallAnswer: TypeAlias = CallResult | CallFailure
-WorkerRequest: TypeAlias = RunMessage | ResetMessage
+
+
+class CallAnswers(TypedDict):
+    answers: list[CallAnswer]
+
+
+WorkerRequest: TypeAlias = RunMessage | ResetMessage | DumpMessage | RestoreMessage
 """What the worker serves after ``init``."""
-HostMessage: TypeAlias = InitMessage | RunMessage | ResetMessage | CallResult | CallFailure
+HostMessage: TypeAlias = InitMessage | WorkerRequest | CallResult | CallFailure | CallAnswers
 
 
 class LockdownReport(TypedDict):
@@ -121,6 +151,19 @@ class CallMessage(TypedDict):
     args: dict[str, Any]
 
 
+class CallItem(TypedDict):
+    name: str
+    args: dict[str, Any]
+
+
+class CallsMessage(TypedDict):
+    """Calls awaited at the same time: the host runs them concurrently and answers with one
+    ``CallAnswers``, in this order."""
+
+    op: Literal["calls"]
+    calls: list[CallItem]
+
+
 class ErrorData(TypedDict):
     """A failed run's error as data (validated into ``sandbox.SnippetError`` by the host)."""
 
@@ -140,4 +183,4 @@ class DoneMessage(TypedDict):
     """The worker stops after this answer (memory limit, broken conversation): start another."""
 
 
-WorkerMessage: TypeAlias = ReadyMessage | CallMessage | DoneMessage
+WorkerMessage: TypeAlias = ReadyMessage | CallMessage | CallsMessage | DoneMessage

@@ -11,7 +11,8 @@ Where to look in a review::
     _fast        plain snippets: native compile, then a check of the bytecode (one file)
     _restricted  everything else: RestrictedPython's transformer plus punie's rewrites
     _guards      the runtime half: guarded getattr/getitem/write/iter/print, the builtins
-    _modules     the importable stand-ins (json, re, math)
+    _access      the access guards stand-ins share with the language (getattr, write, format)
+    _modules     the importable stand-ins (json, re, math built at start; _stdlib on first import)
 
 The two compile paths decide the same way for code they both accept; the fast path only saves
 time, and defers to the full path whenever it is unsure.

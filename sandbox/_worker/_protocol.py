@@ -24,7 +24,14 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typi
 if TYPE_CHECKING:
     from typing import Any
 
-    from ._messages import CallAnswer, HostMessage, InitMessage, WorkerMessage, WorkerRequest
+    from ._messages import (
+        CallAnswer,
+        CallAnswers,
+        HostMessage,
+        InitMessage,
+        WorkerMessage,
+        WorkerRequest,
+    )
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -232,6 +239,10 @@ class FrameReader:
 
     def read_answer(self) -> CallAnswer:
         """The host's answer to the call just sent."""
+        return self._read()
+
+    def read_answers(self) -> CallAnswers:
+        """The host's answers to the ``calls`` message just sent, in order."""
         return self._read()
 
     def _read(self) -> Any:

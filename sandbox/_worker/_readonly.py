@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a worker does not import typi
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Record", "StandInModule"]
+__all__ = ["Record", "StandInModule", "missing_member"]
 
 
 class Record:
@@ -54,28 +54,51 @@ class Record:
         inner = ", ".join(f"{key}={value!r}" for key, value in self._fields.items())
         return f"{self._name}({inner})"
 
+    def __init_subclass__(cls, **keywords: Any) -> None:
+        raise TypeError("host function results cannot be a base class; define your own class")
+
+    def __copy__(self) -> Record:
+        return self  # read-only: a copy would be the same record
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Record:
+        import copy  # not at start: only copy.deepcopy of a record needs it
+
+        name = object.__getattribute__(self, "_name")
+        return Record(name, copy.deepcopy(object.__getattribute__(self, "_fields"), memo))
+
 
 class StandInModule:
-    """A read-only namespace that looks like a module to a snippet."""
+    """A read-only namespace that looks like a module to a snippet.
 
-    __slots__ = ("_members", "_name")
+    ``refused`` maps names the real module has but the stand-in leaves out to the reason, which
+    the ``AttributeError`` (and ``from x import name``'s ``ImportError``) quotes: what to do
+    instead.
+    """
 
-    def __init__(self, name: str, members: dict[str, Any]) -> None:
+    __slots__ = ("_members", "_name", "_refused")
+
+    def __init__(
+        self, name: str, members: dict[str, Any], refused: dict[str, str] | None = None
+    ) -> None:
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_members", members)
+        object.__setattr__(self, "_refused", refused or {})
 
     def __getattr__(self, attribute: str) -> Any:
         members = object.__getattribute__(self, "_members")
         try:
             return members[attribute]
         except KeyError:
-            name = object.__getattribute__(self, "_name")
-            guess = nearest(attribute, list(members))
-            hint = f"did you mean '{guess}'? " if guess else ""
-            raise AttributeError(
-                f"module '{name}' has no attribute '{attribute}' in the sandbox; {hint}"
-                f"it offers: {', '.join(sorted(members))}"
-            ) from None
+            raise AttributeError(missing_member(self, attribute)) from None
+
+    def __init_subclass__(cls, **keywords: Any) -> None:
+        raise TypeError("a module cannot be a base class; define your own class")
+
+    def __copy__(self) -> StandInModule:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StandInModule:
+        return self
 
     def __setattr__(self, attribute: str, value: Any) -> None:
         raise TypeError(f"module '{self._name}' is read-only in the sandbox")
@@ -85,3 +108,21 @@ class StandInModule:
 
     def __repr__(self) -> str:
         return f"<module '{self._name}' (sandbox stand-in)>"
+
+
+def missing_member(module: StandInModule, attribute: str) -> str | None:
+    """Why ``module`` has no ``attribute`` (``None`` if it has): the reason it was left out,
+    or the nearest name it offers, and the names it offers."""
+    members = object.__getattribute__(module, "_members")
+    if attribute in members:
+        return None
+    name = object.__getattribute__(module, "_name")
+    reason = object.__getattribute__(module, "_refused").get(attribute)
+    if reason is not None:
+        return f"module '{name}' does not offer '{attribute}' in the sandbox: {reason}"
+    guess = nearest(attribute, list(members))
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return (
+        f"module '{name}' has no attribute '{attribute}' in the sandbox; {hint}"
+        f"it offers: {', '.join(sorted(members))}"
+    )

@@ -4,9 +4,12 @@ Snippets the fast path (``_fast``) is unsure about come here. Beyond RestrictedP
 checks (no ``_`` names or attributes, no frame/generator/traceback internals, no
 ``exec``/``eval``, no ``except*``, no async, no ``nonlocal``):
 
-- builtins that open doors (``open``, ``getattr``, ``type``, ``globals``, ``vars``, ...) and the
+- builtins that open doors (``open``, ``getattr``, ``globals``, ``vars``, ...) and the
   ``BaseException`` family are refused by name, with a hint (``_denials``);
 - imports are limited to the curated stand-ins (``_denials.ALLOWED_MODULES``);
+- ``match`` statements are checked name by name (patterns read attributes natively);
+- ``super().__init__`` (and the other methods a class may define) and ``x.__name__`` are
+  read through the getattr guard, which checks the object;
 - bare ``except:`` becomes ``except Exception:`` so limit aborts (``BaseException``) cannot be
   swallowed;
 - tuple unpacking and ``x += y`` on names stay native bytecode (the iteration guard is ``iter``, so
@@ -33,7 +36,16 @@ from ._compiled import (
     store_last_value,
     syntax_refusal,
 )
-from ._denials import ALLOWED_MODULES, DENIED_ATTRIBUTES, DENIED_NAMES, IMPORT_HINT, UNDERSCORE_HINT
+from ._denials import (
+    ALLOWED_MODULES,
+    DENIED_ATTRIBUTES,
+    DENIED_NAMES,
+    IMPORT_HINT,
+    READABLE_DUNDERS,
+    SUPER_METHODS,
+    UNDERSCORE_HINT,
+    pattern_attribute_problem,
+)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: see the module docstring
 
@@ -167,6 +179,18 @@ def policy_class() -> _PolicyClass:
 
         def visit_Attribute(self, node: ast.Attribute) -> Any:
             attr = node.attr
+            if isinstance(node.ctx, ast.Load) and (
+                attr in READABLE_DUNDERS or (attr in SUPER_METHODS and _calls_super(node.value))
+            ):
+                # ``type(x).__name__`` and ``super().__init__(...)``: read through the guard,
+                # which checks the object (a super() bound to the snippet's own instance).
+                read = ast.Call(
+                    func=ast.Name("_getattr_", ast.Load()),
+                    args=[self.visit(node.value), ast.Constant(attr)],
+                    keywords=[],
+                )
+                copy_locations(read, node)
+                return read
             if attr in DENIED_ATTRIBUTES and attr not in INSPECT_ATTRIBUTES:
                 self._refuse(
                     node,
@@ -191,6 +215,11 @@ def policy_class() -> _PolicyClass:
             return node
 
         def visit_Assign(self, node: ast.Assign) -> Any:
+            return self.node_contents_visit(node)
+
+        def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
+            # ``x: int = 1`` (dataclass fields): the target is checked like an assignment's,
+            # the annotation and value like any expression.
             return self.node_contents_visit(node)
 
         def visit_With(self, node: ast.With) -> Any:
@@ -243,13 +272,103 @@ def policy_class() -> _PolicyClass:
                 node.finalbody.insert(0, memory_guard(node.finalbody[0]))
             return node
 
+        # -- async code (H2: concurrent host calls through the ``asyncio`` stand-in) ----------
+        # ``async def`` is checked like ``def``; ``await`` like any expression; ``async for``
+        # and ``async with`` stay refused (RestrictedPython's ``not_allowed``).
+
+        def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> Any:
+            self.check_name(node, node.name, allow_magic_methods=True)
+            self.check_function_argument_names(node)
+            with self.print_info.new_print_scope():
+                node = self.node_contents_visit(node)
+                self.inject_print_collector(node)
+            return node
+
+        def visit_Await(self, node: ast.Await) -> Any:
+            return self.node_contents_visit(node)
+
         def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Any:
             if node.type is None:
                 node.type = ast.copy_location(ast.Name("Exception", ast.Load()), node)
             return super().visit_ExceptHandler(node)
 
+        # -- match statements (H1) -------------------------------------------------------
+        # A pattern reads attributes natively (class patterns by keyword or ``__match_args__``,
+        # value patterns ``Color.RED``) and binds names without a Name node, so it cannot be
+        # rewritten to the guards: its names and attributes are checked here instead. A class
+        # a snippet can reach has no private or denied name in ``__match_args__`` (snippet
+        # classes cannot set it; namedtuple and dataclass fields are checked names; a test
+        # checks the stand-ins' classes).
+
+        def visit_Match(self, node: ast.Match) -> Any:
+            return self.node_contents_visit(node)
+
+        def visit_match_case(self, node: ast.match_case) -> Any:
+            return self.node_contents_visit(node)
+
+        def visit_MatchValue(self, node: ast.MatchValue) -> Any:
+            self._check_pattern_path(node, node.value)
+            return node
+
+        def visit_MatchSingleton(self, node: ast.MatchSingleton) -> Any:
+            return node
+
+        def visit_MatchSequence(self, node: ast.MatchSequence) -> Any:
+            return self.node_contents_visit(node)
+
+        def visit_MatchStar(self, node: ast.MatchStar) -> Any:
+            self.check_name(node, node.name)
+            return node
+
+        def visit_MatchMapping(self, node: ast.MatchMapping) -> Any:
+            for key in node.keys:
+                self._check_pattern_path(node, key)
+            self.check_name(node, node.rest)
+            node.patterns = [self.visit(pattern) for pattern in node.patterns]
+            return node
+
+        def visit_MatchClass(self, node: ast.MatchClass) -> Any:
+            self._check_pattern_path(node, node.cls)
+            for attribute in node.kwd_attrs:
+                problem = pattern_attribute_problem(attribute)
+                if problem is not None:
+                    self._refuse(node, problem)
+            node.patterns = [self.visit(pattern) for pattern in node.patterns]
+            node.kwd_patterns = [self.visit(pattern) for pattern in node.kwd_patterns]
+            return node
+
+        def visit_MatchAs(self, node: ast.MatchAs) -> Any:
+            self.check_name(node, node.name)
+            if node.pattern is not None:
+                node.pattern = self.visit(node.pattern)
+            return node
+
+        def visit_MatchOr(self, node: ast.MatchOr) -> Any:
+            return self.node_contents_visit(node)
+
+        def _check_pattern_path(self, node: ast.AST, path: ast.expr) -> None:
+            """A value pattern's or class pattern's dotted name (``Color.RED``), or a literal:
+            each attribute read natively must be one the guard would pass untouched."""
+            while isinstance(path, ast.Attribute):
+                problem = pattern_attribute_problem(path.attr)
+                if problem is not None:
+                    self._refuse(node, problem)
+                path = path.value
+            if isinstance(path, ast.Name):
+                self.check_name(path, path.id)
+            elif not isinstance(path, (ast.Constant, ast.UnaryOp, ast.BinOp)):
+                self._refuse(node, "a match pattern may only name values and classes")
+
     _built.append(SnippetPolicy)
     return SnippetPolicy
+
+
+def _calls_super(node: ast.expr) -> bool:
+    import ast  # see the module docstring (only called while the policy runs)
+
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )
 
 
 def _with_hint(info: str) -> str:
@@ -259,7 +378,10 @@ def _with_hint(info: str) -> str:
     if "is a restricted name" in text:
         return f"{text}: frames, generators, tracebacks and code objects are private"
     if "Async" in text or "Await" in text:
-        return f"{text}: async code is not supported; host functions return their results directly"
+        return (
+            f"{text}: 'async for' and 'async with' are not supported; await host function "
+            "calls, or run several with 'await asyncio.gather(...)'"
+        )
     if "Exec calls" in text or "Eval calls" in text:
         return f"{text}: running generated code is not allowed; write the code directly"
     if "TryStar" in text:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sandbox_support import HOST_FUNCTIONS, LIMITS
 
 from sandbox import Sandbox
+from tests.sandbox.sandbox_support import HOST_FUNCTIONS, LIMITS
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sandbox_support import HOST_FUNCTIONS, LIMITS
 
 from sandbox import Sandbox
 from sandbox._worker._compiled import Compiled
 from sandbox._worker._fast import compile_fast as _compile_fast
 from sandbox._worker._policy import compile_snippet
+from tests.sandbox.sandbox_support import HOST_FUNCTIONS, LIMITS
 
 MUST_DEFER = {
     "name-attribute": "def f():\n    return 1\nf.__name__",

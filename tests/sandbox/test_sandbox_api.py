@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-from sandbox_support import TypeCheckResult
 
 import sandbox
 from sandbox import (
@@ -17,6 +16,7 @@ from sandbox import (
     SandboxClosedError,
     SnippetError,
 )
+from tests.sandbox.sandbox_support import TypeCheckResult
 
 EXPECTED_ALL = [
     "ErrorKind",
@@ -24,18 +24,22 @@ EXPECTED_ALL = [
     "HostFunction",
     "HostFunctionError",
     "Limits",
+    "MAX_SESSION_BYTES",
     "PrecheckIssue",
     "Prechecker",
     "RunResult",
     "Sandbox",
     "SandboxClosedError",
     "SandboxError",
+    "SavedSession",
     "Session",
+    "SessionBlobError",
     "SnippetError",
     "WorkerStartError",
     "as_host_function",
     "bound_names",
     "precheck",
+    "read_session",
     "render_stub",
     "render_stubs",
 ]

@@ -205,7 +205,7 @@ def test_another_process_is_out_of_reach(
 def test_ordinary_snippets_run_under_the_allow_list() -> None:
     """The allow-list is tight, not broken: imports of the stand-ins, the full policy (loaded
     after the lockdown), host calls with records, big output and big values, sessions."""
-    from sandbox_support import HOST_FUNCTIONS
+    from tests.sandbox.sandbox_support import HOST_FUNCTIONS
 
     limits = Limits(timeout_s=10.0, value_chars=1024 * 1024)  # a big value crosses whole
     with Sandbox(host_functions=HOST_FUNCTIONS, limits=limits) as sandbox:
