@@ -16,9 +16,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# The scripts beside this one (bridges.py, sandbox.py) would shadow the ``bridges`` package and
-# the standard library's ``concurrent`` (which asyncio imports) when run as a script: drop this
-# script's own folder from the import path before anything else is imported.
+# The scripts beside this one (bridges.py, sandbox.py) would shadow the packages of the same
+# names when run as a script: drop this script's own folder from the import path before anything
+# else is imported.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).parent]
 
 import argparse  # noqa: E402

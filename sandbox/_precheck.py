@@ -308,6 +308,8 @@ class _Walker(ast.NodeVisitor):
     # -- inference -----------------------------------------------------------------------
 
     def infer(self, node: ast.AST) -> Any | None:
+        if isinstance(node, ast.Await):  # in async code a bridge call is awaited for its result
+            return self.infer(node.value)
         if isinstance(node, ast.Name):
             return self.types.get(node.id)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
