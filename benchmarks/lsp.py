@@ -17,10 +17,10 @@ Run: ``uv run python benchmarks/lsp.py``. Prints medians in milliseconds:
      file, the file-change poll and document sync, the restart/timeout wrapper, symbol
      resolution, and converting the answer into a validated contract. The bridge wins that back
      by doing less of pygls' generic work: it writes its requests, plain JSON, from the calling
-     thread (``Connection._send_json`` and ``_PipeWriter`` in bridges/lsp/_connection.py)
+     thread (``Connection._send_json`` and ``_PipeWriter`` in bridges/navigation/_connection.py)
      instead of building lsprotocol objects and waking the loop thread to unstructure and write
      them, and keeps the answers as JSON.
-   - ``raw``: an independent minimal client (tests/lsp/_raw.py: plain subprocess, hand-framed
+   - ``raw``: an independent minimal client (tests/raw_lsp.py: plain subprocess, hand-framed
      JSON, dictionaries, a reader thread) — what ty costs with almost no client at all; the gap
      between ``raw`` and ``pygls`` is pygls/lsprotocol's own cost (cattrs, asyncio).
 
@@ -58,13 +58,13 @@ from pygls.lsp.client import LanguageClient  # noqa: E402
 
 from bridges import BridgeContext, sample_workspace  # noqa: E402
 from bridges._runner import tool_environment  # noqa: E402
-from bridges.lsp import BRIDGES, LanguageServerSession, close_all_sessions  # noqa: E402
-from bridges.lsp._connection import (
-    _converter as client_converter,  # noqa: E402
-    initialize_params,  # noqa: E402
+from bridges.navigation import BRIDGES, LanguageServerSession, close_all_sessions  # noqa: E402
+from bridges.navigation._connection import (  # noqa: E402
+    _converter as client_converter,
+    initialize_params,
 )
-from bridges.lsp._loop import LoopThread  # noqa: E402
-from tests.lsp._raw import RawClient, direct_ty, generate_project, ty_command  # noqa: E402
+from bridges.navigation._event_loop import LoopThread  # noqa: E402
+from tests.raw_lsp import RawClient, direct_ty, generate_project, ty_command  # noqa: E402
 
 FLOOR_MS = 30.0
 RATIO_TARGET = 1.2

@@ -8,6 +8,7 @@ result contracts re-exported from ``parsers.contracts``.
 
 from typing import TYPE_CHECKING, Any
 
+from bridges._bridge import Bridge, BridgeContext
 from bridges._docs import render_section
 from bridges._environment import (
     EnvironmentSource,
@@ -32,7 +33,6 @@ from bridges._errors import (
 from bridges._example_files import ExampleFileError, all_examples, load_examples
 from bridges._examples import BridgeExample, ExampleStep
 from bridges._jail import Jail, JailChoice, choose_jail
-from bridges._record import Bridge, BridgeContext
 from bridges._registry import bridge_context, default_bridges, registry
 from bridges._runner import ToolRun, locate_tool, run_tool, tool_environment, tool_version
 from bridges._sample import sample_workspace

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from bridges._bridge import Bridge, BridgeContext
 from bridges._examples import BridgeExample
-from bridges._record import Bridge, BridgeContext
 from bridges._registry import registry
 from sandbox import render_stub
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bridges._bridge import BridgeContext
 from bridges._errors import JailUnavailable
-from bridges._record import BridgeContext
 
 __all__ = [
     "JAIL_AUTO",

@@ -1,18 +1,23 @@
 """All bridge records in one place, and the standard set bound to a workspace.
 
-The families (core tools here, ``bridges.cst``, ``bridges.validators``, ``bridges.lsp``) each
-expose a ``BRIDGES`` tuple. They are imported lazily, inside ``registry()``, so that a family may
-itself import from ``bridges`` (the runner, the confinement helper) without an import cycle.
+The families (core tools here, ``bridges.cst``, ``bridges.validators``,
+``bridges.navigation``) each expose a ``BRIDGES`` tuple. They are imported lazily, inside
+``registry()``, so that a family may itself import from ``bridges`` (the runner, the confinement
+helper) without an import cycle.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bridges._bridge import Bridge, BridgeContext
 from bridges._environment import find_project_python
 from bridges._jail import check_jail_setting
-from bridges._record import Bridge, BridgeContext
 from sandbox import HostFunction
+
+if TYPE_CHECKING:  # binding bridges must not load the language-server client (pygls)
+    from bridges.navigation._session import SessionRegistry
 
 __all__ = ["bridge_context", "default_bridges", "registry"]
 
@@ -24,10 +29,10 @@ def registry() -> tuple[Bridge, ...]:
     name clashes with a bridge, is logged and left out rather than breaking every bridge.
     Raises ``ValueError`` when two built-in records share a name (a programming mistake).
     """
-    from bridges import cst, lsp, validators
+    from bridges import cst, navigation, validators
     from bridges._core import CORE_BRIDGES
 
-    builtin = (*CORE_BRIDGES, *cst.BRIDGES, *validators.BRIDGES, *lsp.BRIDGES)
+    builtin = (*CORE_BRIDGES, *cst.BRIDGES, *validators.BRIDGES, *navigation.BRIDGES)
     plugins = validators.discover_plugins(reserved={record.name for record in builtin})
     records = (*builtin, *plugins)
     seen: set[str] = set()
@@ -46,6 +51,7 @@ def default_bridges(
     python: str | None = None,
     jail: str = "auto",
     jail_network: bool = False,
+    navigation: SessionRegistry | None = None,
 ) -> list[HostFunction]:
     """The standard host functions for one workspace.
 
@@ -58,7 +64,10 @@ def default_bridges(
     ``jail`` confines the tools that run the project's code (``pytest_run``): 'auto' finds
     bubblewrap (Linux) or sandbox-exec (macOS), a path names the program, 'off' opts out; with
     no jail, a session that allows writes refuses to run them. ``jail_network`` lets jailed
-    tools use the network.
+    tools use the network. ``navigation`` is the owner of the language servers the navigation
+    bridges start: pass your own ``bridges.navigation.SessionRegistry`` and close it when you are
+    done with these bridges (that shuts down their servers and no others), or leave it None to
+    share the process-wide warm server per workspace.
 
     Raises ``ProjectPythonError`` at once when ``python`` names nothing usable, and
     ``JailUnavailable`` when ``jail`` names a program that is not there, rather than at the
@@ -71,6 +80,7 @@ def default_bridges(
         python=python,
         jail=jail,
         jail_network=jail_network,
+        navigation=navigation,
     )
     return [record.bind(context) for record in registry() if allow_write or not record.writes]
 
@@ -83,6 +93,7 @@ def bridge_context(
     python: str | None = None,
     jail: str = "auto",
     jail_network: bool = False,
+    navigation: SessionRegistry | None = None,
 ) -> BridgeContext:
     """The checked context ``default_bridges`` binds every record to, without binding any.
 
@@ -108,4 +119,5 @@ def bridge_context(
         python=python,
         jail=jail,
         jail_network=jail_network,
+        navigation=navigation,
     )

@@ -460,6 +460,18 @@ class Session:
                 self._sandbox._pool.discard(worker)
                 self._worker = None
 
+    def interrupt(self) -> bool:
+        """Stop the snippet this session is running now, from any thread (a user's Ctrl-C, an
+        editor's cancel). Its worker is killed, so the run ends at once as a crashed snippet and
+        the session's names are lost, as after a timeout; the next run starts a fresh worker.
+        Returns whether there was a live worker to stop. Takes no lock: the lock is held by the
+        run being stopped."""
+        worker = self._worker
+        if worker is None or worker.dead:
+            return False
+        worker.signal_kill()
+        return True
+
     def close(self) -> None:
         """End the session: its namespace is dropped and its worker goes back to the pool.
 

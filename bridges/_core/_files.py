@@ -16,11 +16,11 @@ from pathlib import Path
 
 from pydantic import Field
 
+from bridges._bridge import BridgeContext
 from bridges._core._common import Arguments
 from bridges._core._decode import PYTHON_SUFFIXES, Decoded, NotText, encode, load, split_lines
 from bridges._core._search import list_paths, search
 from bridges._errors import BridgeArgumentError, PathOutsideWorkspace, WritingNotAllowed
-from bridges._record import BridgeContext
 from bridges._workspace import relative_path, resolve_in_workspace
 from parsers.contracts import FileList, FileText, GrepResult, WriteResult
 

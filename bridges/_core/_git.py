@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from bridges._bridge import BridgeContext
 from bridges._core._common import Arguments, parsed
 from bridges._errors import BridgeError, ToolCrashed
-from bridges._record import BridgeContext
 from bridges._runner import ToolRun, run_tool, tool_version
 from bridges._workspace import relative_path, resolve_in_workspace
 from parsers import LOG_FORMAT, parse_git_log, parse_git_numstat, parse_git_status

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from bridges._bridge import BridgeContext
 from bridges._core._common import Arguments, outside, parsed, target
 from bridges._core._ruff_config import describe_rules
 from bridges._environment import ProjectPython, find_project_python, project_environment
@@ -29,7 +30,6 @@ from bridges._errors import (
     WritingNotAllowed,
 )
 from bridges._jail import Jail, jail_command, require_jail
-from bridges._record import BridgeContext
 from bridges._runner import ToolRun, crash_message, run_tool, tool_environment, tool_version
 from parsers import (
     ParseError,

@@ -6,9 +6,9 @@ fields of the result to read, and what errors to expect. They are rendered into 
 
 from __future__ import annotations
 
+from bridges._bridge import Bridge
 from bridges._core import _files, _git, _quality
 from bridges._example_files import LazyExamples
-from bridges._record import Bridge
 from parsers.contracts import (
     FileList,
     FileText,

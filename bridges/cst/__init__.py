@@ -10,7 +10,7 @@ LibCST, which only a call needs.
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
-from bridges._record import Bridge as _Bridge
+from bridges._bridge import Bridge as _Bridge
 from bridges.cst._errors import (
     CstBridgeError,
     NameArgumentError,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._child_main import Source
 from bridges.cst._edits import edit_file
 from bridges.cst._errors import NameArgumentError

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._cache import MODULE_CACHE, content_digest
 from bridges.cst._child_main import Source
 from bridges.cst._children import Job

@@ -10,7 +10,7 @@ from typing import cast, get_args
 
 import libcst as cst
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._child_main import Source
 from bridges.cst._errors import PatternError
 from bridges.cst._fast_find import fast_matches

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from parsers.contracts import Patch
 
 __all__ = ["make_patch"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bridges._bridge import Bridge, BridgeContext
 from bridges._example_files import LazyExamples
-from bridges._record import Bridge, BridgeContext
 from parsers.contracts import Patch
 from parsers.contracts.cst import CstFindResult
 

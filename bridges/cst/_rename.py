@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Access, Assignment, ImportAssignment, Scope
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._bindings import Binding, ScopeIndex
 from bridges.cst._child_main import Source
 from bridges.cst._edits import edit_file

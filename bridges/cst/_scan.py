@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._cache import MODULE_CACHE, content_digest
 from bridges.cst._children import Job
 from bridges.cst._errors import SourceError

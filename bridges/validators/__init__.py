@@ -11,7 +11,7 @@ import LibCST, which listing the bridges must not (issue 11, finding 14).
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING, Any as _Any
 
-from bridges._record import Bridge as _Bridge
+from bridges._bridge import Bridge as _Bridge
 from bridges.validators._plugins import (
     ENTRY_POINT_GROUP,
     PluginError,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._scan import scan
 from bridges.validators._rules import Rule
 from bridges.validators._runner import triggered_bytes

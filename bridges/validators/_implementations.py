@@ -6,8 +6,8 @@ that lists the bridges but calls no validator must not pay for LibCST (issue 11,
 
 from __future__ import annotations
 
+from bridges._bridge import BridgeContext
 from bridges._import_roots import describe_roots, import_roots, module_name
-from bridges._record import BridgeContext
 from bridges.cst._errors import RuleArgumentError
 from bridges.cst._workspace import python_files, relative_to_workspace
 from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from bridges._record import Bridge
+from bridges._bridge import Bridge
 from bridges.validators._records import validator_bridge
 from parsers.contracts import ValidationResult
 

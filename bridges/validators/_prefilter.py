@@ -11,7 +11,7 @@ the LibCST visitor as before, so rule ids, messages and lines never come from th
 Each check must therefore be a superset of what its validator reports: when in doubt it says
 "candidate". Files ``ast`` cannot parse, and files whose identifiers Python spells differently
 from the source (NFKC), always go to LibCST. Validators without a check here (plugins) are
-always run. ``tests/validators/test_prefilter.py`` pins that a folder call (filtered) and a
+always run. ``tests/bridges/validators/test_prefilter.py`` pins that a folder call (filtered) and a
 single-file call (never filtered) give the same issues on every rule's sources.
 """
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from bridges._bridge import Bridge, BridgeContext, lazy
 from bridges._example_files import LazyExamples
 from bridges._examples import BridgeExample
-from bridges._record import Bridge, BridgeContext, lazy
 from bridges.validators._arguments import CheckLayersArguments, ValidatorArguments
 from bridges.validators._rules import (
     CHECK_RENDER_TREE,

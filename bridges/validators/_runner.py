@@ -12,7 +12,7 @@ import pickle
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, cast
 
-from bridges._record import BridgeContext
+from bridges._bridge import BridgeContext
 from bridges.cst._child_main import SkipFile, Source, decode_source
 from bridges.cst._scan import scan
 from bridges.validators._base import Validator

@@ -6,8 +6,8 @@ an ``InterruptibleSandbox``, whose ``interrupt()`` kills the worker of every ope
 in progress ends at once as a crashed snippet (its names are lost, as after a timeout), then the
 loop sees the cancelled token and ends with outcome ``cancelled``.
 
-The sandbox has no public "stop this run" yet, so this reaches into ``Session._worker`` and
-``Agent._open_sandbox`` in one place; a ``Session.interrupt()`` in ``sandbox`` would replace it.
+Each session is stopped through ``sandbox.Session.interrupt()``; choosing the sandbox class still
+overrides ``Agent._open_sandbox``, the one private hook this module uses.
 """
 
 from __future__ import annotations
@@ -37,10 +37,7 @@ class InterruptibleSandbox(Sandbox):
         """Kill the worker of every open session; True when there was one to kill."""
         killed = False
         for session in list(self._open):
-            worker = getattr(session, "_worker", None)
-            if worker is not None and not worker.dead:
-                worker.signal_kill()  # the session's read ends; it reports a crashed snippet
-                killed = True
+            killed = session.interrupt() or killed
         return killed
 
 

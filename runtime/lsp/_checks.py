@@ -21,9 +21,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from bridges import BridgeContext, registry
-from bridges.lsp import to_server_character
-from bridges import RuffResult, TypeCheckResult, ValidationResult
+from bridges import BridgeContext, RuffResult, TypeCheckResult, ValidationResult, registry
+from bridges.navigation import to_server_character
 from runtime.lsp._settings import ServerSettings
 
 __all__ = ["CheckReport", "run_checks", "validator_names"]

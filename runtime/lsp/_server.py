@@ -24,13 +24,13 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
-from bridges.lsp import close_all_sessions
+from bridges.navigation import close_all_sessions
 from runtime._config import load_config
 from runtime._errors import ConfigError
 from runtime.lsp._checks import run_checks
 from runtime.lsp._commands import CommandError, Commands, first_text
 from runtime.lsp._fixes import code_actions
-from runtime.lsp._protocol import PunieProtocol, error_response
+from runtime.lsp._jsonrpc import PunieProtocol, error_response
 from runtime.lsp._settings import ServerSettings, parse_settings
 
 __all__ = ["COMMANDS", "PunieLanguageServer", "create_server"]

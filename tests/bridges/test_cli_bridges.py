@@ -2,7 +2,7 @@
 
 The snapshot ``tests/fixtures/stubs.txt`` holds the stubs of the core bridges;
 ``stubs_cst.txt`` and ``stubs_validators.txt`` those of the LibCST and validator families (the
-navigation family pins its own in ``tests/lsp``). After a deliberate change to a bridge's
+navigation family pins its own in ``tests/bridges/navigation``). After a deliberate change to a bridge's
 docstring, arguments or result contract, rewrite them with
 ``PUNIE_UPDATE_STUBS=1 uv run pytest tests/bridges/test_cli_bridges.py``.
 """

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bridge_helpers import call, functions
 
 from bridges import (
     BridgeArgumentError,
@@ -17,6 +16,7 @@ from bridges import (
     ToolTimeout,
     WritingNotAllowed,
 )
+from tests.bridges.bridge_helpers import call, functions
 
 
 def test_read_a_whole_file(shop_workspace: Path) -> None:

@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call
 
 from bridges import BridgeError, PathOutsideWorkspace
+from tests.bridges.bridge_helpers import call
 
 
 def test_status(shop_workspace: Path) -> None:

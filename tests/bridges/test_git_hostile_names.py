@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call
+
+from tests.bridges.bridge_helpers import call
 
 HOSTILE = ("--output=x", "-p", "--stat")
 

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call
 
 from bridges import BridgeArgumentError, GrepResult, SkippedFile
+from tests.bridges.bridge_helpers import call
 
 
 @pytest.fixture

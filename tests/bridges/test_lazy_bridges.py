@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 
 from bridges import PathNotFound
-from bridges._record import BridgeContext, lazy
+from bridges._bridge import BridgeContext, lazy
 
 HEAVY = [
     "bridges.cst._add_import",
     "bridges.cst._find",
     "bridges.cst._rename",
-    "bridges.lsp._bridges",
-    "bridges.lsp._connection",
-    "bridges.lsp._session",
+    "bridges.navigation._bridges",
+    "bridges.navigation._connection",
+    "bridges.navigation._session",
     "bridges.validators._base",
     "bridges.validators._implementations",
     "libcst",
@@ -78,9 +78,9 @@ def test_calling_a_bridge_loads_its_implementation(tmp_path: Path) -> None:
         "errors": ["PathNotFound"],
         "called": [
             "bridges.cst._find",
-            "bridges.lsp._bridges",
-            "bridges.lsp._connection",
-            "bridges.lsp._session",
+            "bridges.navigation._bridges",
+            "bridges.navigation._connection",
+            "bridges.navigation._session",
             "libcst",
             "lsprotocol",
             "pygls",
@@ -125,15 +125,17 @@ def test_calling_a_validator_loads_libcst_and_finds_its_issue(tmp_path: Path) ->
 
 
 def test_lazy_calls_the_named_implementation(tmp_path: Path) -> None:
-    implementation = lazy("bridges.lsp._bridges:document_symbols")
+    implementation = lazy("bridges.navigation._bridges:document_symbols")
     context = BridgeContext(workspace=tmp_path)
-    from bridges.lsp._arguments import DocumentSymbolsArguments
+    from bridges.navigation._arguments import DocumentSymbolsArguments
 
     with pytest.raises(PathNotFound, match=re.escape("missing.py")):
         implementation(context, DocumentSymbolsArguments(file="missing.py"))
 
 
-@pytest.mark.parametrize("target", ["bridges.lsp._bridges", ":hover", "bridges.lsp._bridges:"])
+@pytest.mark.parametrize(
+    "target", ["bridges.navigation._bridges", ":hover", "bridges.navigation._bridges:"]
+)
 def test_lazy_refuses_a_malformed_target(target: str) -> None:
     message = f"lazy({target!r}): name the implementation as 'package.module:function'"
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
@@ -142,7 +144,7 @@ def test_lazy_refuses_a_malformed_target(target: str) -> None:
 
 def test_argument_models_match_the_implementations() -> None:
     """The navigation argument models used by the records are those the implementations read."""
-    from bridges.lsp import _arguments, _bridges
+    from bridges.navigation import _arguments, _bridges
 
     for name in _arguments.__all__:
         listed, implemented = getattr(_arguments, name), getattr(_bridges, name)

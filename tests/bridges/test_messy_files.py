@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call
 
 from bridges import BridgeArgumentError, GrepResult, SkippedFile, default_bridges
 from bridges._core import _files
 from sandbox import Limits, Sandbox
+from tests.bridges.bridge_helpers import call
 
 
 def _reads_anything() -> bool:

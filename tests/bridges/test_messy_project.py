@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from bridge_helpers import make_venv
 
 from bridges import default_bridges
 from sandbox import Limits, Sandbox
+from tests.bridges.bridge_helpers import make_venv
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bridge_helpers import functions, make_venv
 from lsprotocol import types
 
 from bridges import (
@@ -32,7 +31,8 @@ from bridges import (
     default_bridges,
     find_project_python,
 )
-from bridges.lsp import session_for
+from bridges.navigation import session_for
+from tests.bridges.bridge_helpers import functions, make_venv
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call, functions
 
 from bridges import (
     BridgeArgumentError,
@@ -20,6 +19,7 @@ from bridges import (
     tool_version,
 )
 from parsers import parse_ruff_json
+from tests.bridges.bridge_helpers import call, functions
 
 
 def test_typecheck_the_whole_shop(shop_workspace: Path) -> None:

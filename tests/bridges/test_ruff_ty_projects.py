@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from bridge_helpers import call
 
 from bridges import (
     BridgeArgumentError,
@@ -27,6 +26,7 @@ from bridges import (
 from bridges._core._ruff_config import ruff_config
 from parsers import parse_ruff_json
 from sandbox import Limits, Sandbox
+from tests.bridges.bridge_helpers import call
 
 PROJECT = """\
 [project]

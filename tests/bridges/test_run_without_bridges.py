@@ -19,7 +19,7 @@ import pytest
 from bridges import default_bridges
 from sandbox import Sandbox
 
-RECORDS = ["bridges._core._records", "bridges.cst._records", "bridges.lsp._records"]
+RECORDS = ["bridges._core._records", "bridges.cst._records", "bridges.navigation._records"]
 """Modules that building the bridge records imports."""
 
 _PROBE = """

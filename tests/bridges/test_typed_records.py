@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bridges import Bridge, BridgeContext, FileList
-from bridges._record import lazy
+from bridges._bridge import lazy
 
 RECORDS = """
 from pydantic import BaseModel
@@ -76,7 +76,7 @@ def test_ty_reports_records_whose_types_do_not_match(tmp_path: Path) -> None:
 
 def test_a_record_and_its_lazy_implementation_run_as_before(tmp_path: Path) -> None:
     """The type parameters change nothing at run time: binding calls the implementation."""
-    from bridges.lsp._arguments import DocumentSymbolsArguments
+    from bridges.navigation._arguments import DocumentSymbolsArguments
 
     def listing(context: BridgeContext, arguments: DocumentSymbolsArguments) -> FileList:
         return FileList(path=arguments.file, files=[], truncated=False)
@@ -90,5 +90,5 @@ def test_a_record_and_its_lazy_implementation_run_as_before(tmp_path: Path) -> N
     )
     bound = record.bind(BridgeContext(workspace=tmp_path))
     assert bound.function(file="a.py") == FileList(path="a.py", files=[], truncated=False)
-    typed: lazy[DocumentSymbolsArguments, FileList] = lazy("bridges.lsp._bridges:hover")
-    assert typed.target == "bridges.lsp._bridges:hover"
+    typed: lazy[DocumentSymbolsArguments, FileList] = lazy("bridges.navigation._bridges:hover")
+    assert typed.target == "bridges.navigation._bridges:hover"

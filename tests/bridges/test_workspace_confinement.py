@@ -203,7 +203,7 @@ def test_the_sibling_tree_really_shares_the_prefix(sibling: Path) -> None:
 def test_links_into_a_sibling_folder_are_refused(
     sibling: Path, name: str, arguments: dict[str, Any]
 ) -> None:
-    from bridge_helpers import call
+    from tests.bridges.bridge_helpers import call
 
     with pytest.raises(PathOutsideWorkspace) as raised:
         call(sibling, name, **arguments)
@@ -212,7 +212,7 @@ def test_links_into_a_sibling_folder_are_refused(
 
 
 def test_whole_tree_bridges_show_nothing_behind_the_links(sibling: Path) -> None:
-    from bridge_helpers import call
+    from tests.bridges.bridge_helpers import call
 
     listed = call(sibling, "list_files", path=".")
     assert [file for file in listed.files if file.startswith("vault/")] == []

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from parser_fixture_files import captured
 
 from parsers import ParseError, parse_git_log, parse_git_numstat, parse_git_status
+from tests.parsers.parser_fixture_files import captured
 
 
 def test_status_of_the_sample_workspace() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from parser_fixture_files import captured
 
 from parsers import ParseError, parse_pytest_reportlog
+from tests.parsers.parser_fixture_files import captured
 
 
 def parse(case: str):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from parser_fixture_files import FIXTURES, captured
 
 from parsers import ParseError, parse_ty_gitlab
 from parsers.contracts import SkippedFile
+from tests.parsers.parser_fixture_files import FIXTURES, captured
 
 
 def parse(case: str):

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from runtime_test_support import mlx_environment
-from test_runtime_mlx import QUESTION, mlx_server  # noqa: F401  (a fixture, used by name)
-from test_runtime_openai import HELLO, PlannedServer, completion, model_for, server  # noqa: F401
 
 from runtime import GenerationSettings, MLXModel, OpenAIModel, ScriptedModel, render_tool_call
 from runtime.cli._display import TurnPrinter
+from tests.runtime.runtime_test_support import mlx_environment
+from tests.runtime.test_mlx import QUESTION, mlx_server  # noqa: F401  (a fixture, used by name)
+from tests.runtime.test_openai import HELLO, PlannedServer, completion, model_for, server  # noqa: F401
 
 PUNIE = str(Path(sys.executable).parent / "punie")
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

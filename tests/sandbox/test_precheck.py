@@ -72,6 +72,13 @@ def test_misspelt_field_names_the_nearest_field() -> None:
     ]
 
 
+def test_an_awaited_bridge_result_is_checked_like_a_plain_one() -> None:
+    assert messages("r = await typecheck()\nr.errorz") == [
+        "line 2: CheckResult has no field 'errorz'; did you mean 'errors'?"
+    ]
+    assert messages("async def main():\n    r = await typecheck()\n    return r.errors") == []
+
+
 def test_field_followed_through_loops_indexes_and_comprehensions() -> None:
     source = (
         "r = typecheck()\n"

@@ -380,3 +380,16 @@ def test_bound_names_are_what_a_snippet_assigns_and_defines() -> None:
     code = "a = 1\nb, c = 2, 3\nfor d in []: pass\ndef f(x): y = x\nclass K: pass\nprint(a)\n"
     assert sandbox.bound_names(code) == {"a", "b", "c", "d", "f", "y", "K"}
     assert sandbox.bound_names("def (:") == set()
+
+
+def test_interrupt_stops_a_running_snippet_from_another_thread() -> None:
+    with Sandbox([], Limits(timeout_s=60.0)) as box, box.session() as session:
+        assert session.interrupt() is False  # nothing started yet
+        session.run("x = 1")
+        timer = threading.Timer(0.5, session.interrupt)
+        timer.start()
+        result = session.run("while True:\n    pass")
+        timer.join()
+        assert (result.ok, result.error.kind if result.error else None) == (False, "crash")
+        after = session.run("x = 2\nx")
+        assert (after.ok, after.value) == (True, 2)
