@@ -28,20 +28,20 @@ from typing import Any
 
 from sandbox._errors import WorkerStartError
 from sandbox._watchdog import WATCHDOG
-from sandbox._worker._messages import (
-    CallAnswer,
-    CallAnswers,
-    InitMessage,
-    WorkerMessage,
-    WorkerRequest,
-)
-from sandbox._worker._protocol import (
+from sandbox._worker._frames import (
     FrameBuffer,
     FrameError,
     PollGauge,
     encode_for_worker,
     poller_for,
     write_all,
+)
+from sandbox._worker._messages import (
+    CallAnswer,
+    CallAnswers,
+    InitMessage,
+    WorkerMessage,
+    WorkerRequest,
 )
 
 __all__ = ["HOST_GAUGE", "WorkerDied", "WorkerGone", "WorkerProcess", "WorkerTimeout"]

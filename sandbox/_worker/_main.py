@@ -21,11 +21,11 @@ from ._clock import CLOCK, FROZEN_TIME, SEED
 from ._compiled import FILENAME, VALUE_NAME, Refused
 from ._denials import nearest
 from ._errors import HostFunctionError
+from ._frames import encode, encode_body, frame as make_frame, write_all
 from ._guards import BUILTINS, MEMORY_MESSAGE, guarded_apply, make_globals_template
 from ._lockdown import lock_down
 from ._modules import STAND_INS
 from ._policy import compile_snippet
-from ._protocol import encode, encode_body, frame as make_frame, write_all
 from ._readonly import Record
 from ._restricted import preload
 from ._saved import (

@@ -10,7 +10,7 @@ where the run state is cleared.
 
 from __future__ import annotations
 
-from ._protocol import FrameReader, PollGauge
+from ._frames import FrameReader, PollGauge
 
 __all__ = ["STATE", "LimitAbort", "RunState", "WorkerCaches"]
 

@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel, PlainSerializer, TypeAdapter, ValidationError
 
 from sandbox import HostFunction, Limits, Sandbox
-from sandbox._worker._protocol import FrameBuffer, FrameError, encode
+from sandbox._worker._frames import FrameBuffer, FrameError, encode
 
 
 class Point(BaseModel):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from sandbox import Limits, Sandbox
-from sandbox._worker._protocol import FrameBuffer, FrameError
+from sandbox._worker._frames import FrameBuffer, FrameError
 
 
 def _frame(body: bytes) -> str:

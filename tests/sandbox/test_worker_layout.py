@@ -23,7 +23,7 @@ import pytest
 
 import sandbox
 from sandbox._process import _worker_path
-from sandbox._worker import _errors, _guards, _main, _modules, _protocol
+from sandbox._worker import _errors, _frames, _guards, _main, _modules
 from sandbox._worker._compiled import Compiled, Refused
 from sandbox._worker._denials import ALLOWED_MODULES
 from sandbox._worker._messages import InitMessage
@@ -284,7 +284,7 @@ def test_reset_forgets_names_and_the_polling_decision() -> None:
 
 
 def test_a_closed_gauge_never_polls() -> None:
-    gauge = _protocol.PollGauge()
+    gauge = _frames.PollGauge()
     assert 1 <= gauge.runnable_tasks() < 1 << 30
     gauge.close()
     assert gauge.runnable_tasks() == 1 << 30
