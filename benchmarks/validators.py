@@ -36,10 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.cst import files_of, tree  # noqa: E402
 from bridges import BridgeContext  # noqa: E402
 from bridges._sample import SAMPLE_SOURCE  # noqa: E402
-from bridges.cst import (
-    BRIDGES as CST_BRIDGES,  # noqa: E402
-    MODULE_CACHE,  # noqa: E402
-)
+from bridges.cst import BRIDGES as CST_BRIDGES, MODULE_CACHE  # noqa: E402
 from bridges.validators import BRIDGES  # noqa: E402
 from bridges.validators._graph import _analyse  # noqa: E402
 from bridges.validators._layers import LayersValidator  # noqa: E402
