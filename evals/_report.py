@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "LAYERS",
+    "LAYER_TITLES",
     "VARIANTS",
     "CallLog",
     "CaseResult",

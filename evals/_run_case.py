@@ -197,7 +197,7 @@ def _selection(case: Case, variant: Variant, names: Sequence[str]) -> list[str]:
     if len(chosen) >= 8:  # a large selection: offer only what is needed plus a few others
         others = [n for n in chosen if n not in needed][:2]
         return [n for n in chosen if n in needed or n in others]
-    core = PROFILES["core"]
+    core = PROFILES["core"].bridges
     return [n for n in names if n in chosen or n in core]
 
 

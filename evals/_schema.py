@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
+from runtime.profiles import PROFILES as RUNTIME_PROFILES, Profile
+
 __all__ = [
     "CATEGORIES",
+    "EVAL_PROFILES",
     "PROFILES",
+    "PROFILE_ALIASES",
     "AnswerCheck",
     "ArgumentRule",
     "Case",
@@ -46,39 +51,53 @@ Category = Literal[
 
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
-PROFILES: dict[str, tuple[str, ...]] = {
-    "all": ("*",),
-    "quality": ("typecheck", "ruff_check", "ruff_format", "pytest_run"),
-    "files": ("read_file", "list_files", "grep"),
-    "git": ("git_*",),
-    "core": (
-        "typecheck",
-        "ruff_check",
-        "ruff_format",
-        "pytest_run",
-        "read_file",
-        "list_files",
-        "grep",
-        "git_status",
-        "git_diff",
-        "git_log",
-    ),
-    "cst": ("cst_*",),
-    "navigation": (
-        "goto_definition",
-        "find_references",
-        "hover",
-        "document_symbols",
-        "workspace_symbols",
-    ),
-    "validators": (
-        "validate_*",
-        "check_render_tree",
-        "check_dependency_graph",
-        "check_layers",
-    ),
+EVAL_PROFILES: Mapping[str, Profile] = {
+    profile.name: profile
+    for profile in (
+        Profile(
+            name="quality",
+            bridges=("typecheck", "ruff_check", "ruff_format", "pytest_run"),
+            description="type checking, lint, formatting and tests",
+        ),
+        Profile(
+            name="files",
+            bridges=("read_file", "list_files", "grep"),
+            description="reading, listing and searching files",
+        ),
+        Profile(name="git", bridges=("git_*",), description="the git bridges"),
+        Profile(name="cst", bridges=("cst_*",), description="the LibCST bridges"),
+        Profile(
+            name="navigation",
+            bridges=(
+                "goto_definition",
+                "find_references",
+                "hover",
+                "document_symbols",
+                "workspace_symbols",
+            ),
+            description="the language server's navigation bridges",
+        ),
+        Profile(
+            name="validators",
+            bridges=("validate_*", "check_render_tree", "check_dependency_graph", "check_layers"),
+            description="the domain validators",
+        ),
+    )
 }
-"""Named bridge selections a case may offer instead of a list (``bridges = "quality"``)."""
+"""Bridge selections only evaluation cases name, as ``runtime.profiles.Profile`` records (the
+runtime's own profiles, ``full``, ``compact`` and ``core``, are not repeated here)."""
+
+PROFILE_ALIASES: Mapping[str, str] = {"all": "full"}
+"""Case-file names for a runtime profile: ``all`` (the default) is ``full``, every bridge."""
+
+PROFILES: Mapping[str, Profile] = {
+    **RUNTIME_PROFILES,
+    **{alias: RUNTIME_PROFILES[target] for alias, target in PROFILE_ALIASES.items()},
+    **EVAL_PROFILES,
+}
+"""Every profile name a case may give (``bridges = "quality"``): the runtime's profiles
+(``runtime.profiles.PROFILES``), their aliases and ``EVAL_PROFILES``. A case uses a profile's
+bridge selection only; its stubs are always rendered in the full style."""
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 
@@ -313,7 +332,7 @@ class Case(_Model):
     @property
     def selection(self) -> tuple[str, ...]:
         """The bridge names or globs offered (a profile resolved)."""
-        return PROFILES[self.bridges] if isinstance(self.bridges, str) else self.bridges
+        return PROFILES[self.bridges].bridges if isinstance(self.bridges, str) else self.bridges
 
     @property
     def multi_turn(self) -> bool:
