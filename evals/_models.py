@@ -29,7 +29,7 @@ import ast
 from collections.abc import Sequence
 
 from evals._errors import EvalUsageError
-from evals._schema import Case
+from evals._schema import ArgumentRule, Case
 from runtime import ScriptedModel
 from runtime.template import render_tool_call
 from sandbox import HostFunction
@@ -153,12 +153,19 @@ def _bad_field(case: Case, offered: Sequence[HostFunction]) -> list[str]:
     return [render_tool_call(s) for s in snippets] + [case.reference.answer]
 
 
-def _wrong_value(value: object, name: str) -> str | int | bool:
+_WRONG_PATHS = (".", "tests", "pyproject.toml", "README.md", "src")
+"""Paths that exist in both fixture workspaces: a wrong path that still makes a valid call, so
+the fault fails L3 (value) and not the bridge."""
+
+
+def _wrong_value(rule: ArgumentRule, value: object, name: str) -> str | int | bool:
+    """A value ``rule`` refuses, of the same kind as ``value``."""
     if isinstance(value, bool):
         return not value
     if isinstance(value, int):
         return value + 1
-    return "." if name in ("path", "file") else "zz_unrelated"
+    candidates = _WRONG_PATHS if name in ("path", "file") else ("zz_unrelated",)
+    return next((c for c in candidates if not rule.holds(c)), "zz_unrelated")
 
 
 class _ChangeArgument(ast.NodeTransformer):
@@ -182,7 +189,7 @@ def _bad_argument(case: Case, offered: Sequence[HostFunction]) -> list[str]:
     if target is not None:
         name, rule = next(iter(target.arguments.items()))
         sample = rule.exact if "exact" in rule.model_fields_set else (rule.one_of or [""])[0]
-        value = _wrong_value(sample, name)
+        value = _wrong_value(rule, sample, name)
         for index, snippet in enumerate(snippets):
             changer = _ChangeArgument(target.bridge, name, value)
             tree = changer.visit(ast.parse(snippet))

@@ -121,6 +121,15 @@ class ArgumentRule(_Model):
     pattern: str | None = None
     """A regular expression the value (as text) must match in full."""
 
+    def holds(self, value: Any) -> bool:
+        """Whether a call's argument ``value`` satisfies this rule (L3's value check)."""
+        if "exact" in self.model_fields_set:
+            return value == self.exact
+        if self.one_of is not None:
+            return value in self.one_of
+        assert self.pattern is not None
+        return re.fullmatch(self.pattern, "" if value is None else str(value)) is not None
+
     @model_validator(mode="before")
     @classmethod
     def _bare_value_is_exact(cls, data: Any) -> Any:

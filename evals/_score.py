@@ -28,7 +28,6 @@ A layer that does not apply is ``n/a``. When a tool case made no call at all, L2
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -135,12 +134,7 @@ def _l2(*, case: Case, calls: Sequence[CallLog], **_: Any) -> LayerResult:
 
 
 def _rule_holds(rule: ArgumentRule, value: Any) -> bool:
-    if "exact" in rule.model_fields_set:
-        return value == rule.exact
-    if rule.one_of is not None:
-        return value in rule.one_of
-    assert rule.pattern is not None
-    return re.fullmatch(rule.pattern, "" if value is None else str(value)) is not None
+    return rule.holds(value)
 
 
 def _check_call(

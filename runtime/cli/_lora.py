@@ -3,7 +3,9 @@
 Each step is one block below: ``_register_<step>(steps)`` adds its parser and sets its
 ``handler``; the handler imports ``lora`` (and mlx) lazily, returns 0 on success, 1 when the work
 failed, 2 for a usage error. ``dataset`` builds train/valid JSONL from the bridges' examples
-(each run for real in the sandbox) and exported traces, plus its dataset card.
+(each run for real in the sandbox) and exported traces, plus its dataset card. ``gate`` compares
+a candidate with the current model and promotes it (``models`` lists the registry); ``run`` does
+every step in one resumable command.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def register(subparsers: Any) -> None:
     _register_fuse(steps)
     _register_quantize(steps)
     _register_tiny_model(steps)
+    _register_gate(steps)
+    _register_models(steps)
+    _register_run(steps)
 
 
 # -- dataset -------------------------------------------------------------------------------------
@@ -269,6 +274,239 @@ def _tiny_model(arguments: argparse.Namespace) -> int:
         )
         return 2
     sys.stdout.write(f"{build_tiny_model(arguments.out, seed=arguments.seed)}\n")
+    return 0
+
+
+# -- gate ----------------------------------------------------------------------------------------
+
+
+def _register_gate(steps: Any) -> None:
+    parser = steps.add_parser(
+        "gate",
+        help="evaluate a candidate against the current model; promote it if no layer is worse",
+        description="Run both models on the evaluation suite through the real runtime, print "
+        "the per-layer comparison, and promote the candidate (the model registry in "
+        "$PUNIE_DATA_DIR/models.json; --model promoted runs it) only if no layer is worse than "
+        "the current model's by more than --margin. Exit status: 0 promoted, 1 refused or "
+        "failed, 2 usage error.",
+    )
+    parser.add_argument(
+        "--candidate", required=True, help="model folder or spec (mlx:PATH, openai:URL#MODEL)"
+    )
+    parser.add_argument(
+        "--current",
+        default="promoted",
+        help="the model to beat: folder or spec (default: promoted, the registry's current one)",
+    )
+    parser.add_argument("--suite", default="standard", help="suite name, folder or .toml file")
+    parser.add_argument(
+        "--margin", type=float, default=0.02, help="points a layer may lose (default 0.02)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="evaluation processes (each loads the model)"
+    )
+    _add_case_limits(parser)
+    parser.add_argument("--no-promote", action="store_true", help="compare only")
+    parser.add_argument("--json", action="store_true", help="print only a JSON summary")
+    parser.set_defaults(handler=_gate)
+
+
+def _gate(arguments: argparse.Namespace) -> int:
+    from lora import GateError, LoraError, gate
+    from runtime.cli._display import error_text, make_console
+
+    errors = make_console(stderr=True)
+    try:
+        result = gate(
+            arguments.candidate,
+            arguments.current,
+            suite=arguments.suite,
+            margin=arguments.margin,
+            workers=arguments.workers,
+            max_turns=arguments.max_turns,
+            max_time_s=arguments.max_time,
+            promote_on_pass=not arguments.no_promote,
+            progress=None if arguments.json else _suite_progress(errors),
+        )
+    except GateError as error:
+        errors.print(error_text(str(error)))
+        return 2
+    except LoraError as error:
+        errors.print(error_text(str(error)))
+        return 1
+    if arguments.json:
+        summary = {
+            "candidate": result.candidate,
+            "current": result.current,
+            "suite": result.suite,
+            "cases": result.cases,
+            "skipped": list(result.skipped),
+            "promoted": result.promoted,
+            "layers": result.layers(),
+            "message": result.verdict.message,
+        }
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        sys.stdout.write(result.table())
+    return 0 if result.promoted or (arguments.no_promote and result.verdict.ok) else 1
+
+
+def _add_case_limits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-turns", type=int, default=8, help="model replies per case (default 8)"
+    )
+    parser.add_argument(
+        "--max-time",
+        type=float,
+        default=300.0,
+        help="seconds per case (default 300; a tight limit makes scores depend on speed)",
+    )
+
+
+def _suite_progress(console: Any) -> Any:
+    """A callback for ``evals.run_suite``: one line when a model's evaluation ends (the gate
+    evaluates the current model first, then the candidate)."""
+    names = iter(("current", "candidate"))
+
+    def report(update: Any) -> None:
+        if update.done == update.total:
+            console.print(
+                f"{next(names, 'model')}: {update.passed} of {update.total} cases passed every "
+                f"layer ({update.elapsed_s:.0f} s)",
+                highlight=False,
+            )
+
+    return report
+
+
+# -- models --------------------------------------------------------------------------------------
+
+
+def _register_models(steps: Any) -> None:
+    parser = steps.add_parser(
+        "models",
+        help="list the models the gate promoted (the current one is --model promoted)",
+        description="The model registry, $PUNIE_DATA_DIR/models.json: every promotion, oldest "
+        "first; the current model is marked with *.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the registry file as JSON")
+    parser.set_defaults(handler=_models)
+
+
+def _models(arguments: argparse.Namespace) -> int:
+    from lora import RegistryError, read_registry
+    from runtime.cli._display import error_text, make_console
+
+    try:
+        registry = read_registry()
+    except RegistryError as error:
+        make_console(stderr=True).print(error_text(str(error)))
+        return 1
+    if arguments.json:
+        sys.stdout.write(registry.model_dump_json(indent=2) + "\n")
+        return 0
+    if not registry.models:
+        sys.stdout.write("no model promoted yet: punie lora gate or punie lora run promotes one\n")
+        return 0
+    current = registry.current()
+    for entry in registry.models:
+        mark = "*" if entry is current else " "
+        sys.stdout.write(
+            f"{mark} {entry.promoted_at:%Y-%m-%d %H:%M}  {entry.spec}  "
+            f"profile {entry.profile or '-'}  replaced {entry.replaced} on {entry.suite} "
+            f"({entry.cases} cases)\n"
+        )
+    return 0
+
+
+# -- run -----------------------------------------------------------------------------------------
+
+
+def _register_run(steps: Any) -> None:
+    parser = steps.add_parser(
+        "run",
+        help="dataset -> train -> fuse -> quantize -> gate in one command, resumable",
+        description="Every step of the pipeline into --out (dataset/, adapter/, fused/, model/, "
+        "gate.json). Run it again to resume: a step whose outputs match its inputs' hashes "
+        "(punie_pipeline.json) is skipped; training continues from its last checkpoint.",
+    )
+    parser.add_argument("--base", required=True, help="base model folder (or hub id)")
+    parser.add_argument("--out", type=Path, required=True, help="the run's folder")
+    parser.add_argument("--config", type=Path, help="TOML file of training settings")
+    parser.add_argument("--iters", type=int, help="training iterations (overrides the config)")
+    parser.add_argument(
+        "--profile", default="core", help="dataset profile: full, compact, core or a JSON file"
+    )
+    parser.add_argument("--traces", type=Path, help="traces to add to the dataset")
+    parser.add_argument("--bits", type=int, default=5, help="quantization width (default 5)")
+    parser.add_argument(
+        "--suite", default="standard", help="evaluation suite: held out of the data, gates"
+    )
+    parser.add_argument("--margin", type=float, default=0.02, help="gate margin (default 0.02)")
+    parser.add_argument(
+        "--current", help="the model to beat (default: the promoted one, else the base model)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="evaluation processes")
+    _add_case_limits(parser)
+    parser.add_argument("--json", action="store_true", help="print only the JSON summary on stdout")
+    parser.set_defaults(handler=_run)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    from lora import (
+        CheckpointError,
+        DatasetConfigError,
+        GateError,
+        LoraError,
+        PipelineError,
+        TrainConfigError,
+        run,
+    )
+    from runtime import UsageError
+    from runtime.cli._display import error_text, make_console
+
+    errors = make_console(stderr=True)
+    try:
+        result = run(
+            base=arguments.base,
+            out=arguments.out,
+            config=arguments.config,
+            iters=arguments.iters,
+            profile=_profile(arguments.profile),
+            traces=arguments.traces,
+            bits=arguments.bits,
+            suite=arguments.suite,
+            margin=arguments.margin,
+            current=arguments.current,
+            workers=arguments.workers,
+            max_turns=arguments.max_turns,
+            max_time_s=arguments.max_time,
+            progress=not arguments.json,
+            say=lambda line: errors.print(line, highlight=False),
+        )
+    except (
+        UsageError,
+        DatasetConfigError,
+        TrainConfigError,
+        CheckpointError,
+        GateError,
+        PipelineError,
+    ) as error:
+        errors.print(error_text(str(error)))
+        return 2
+    except LoraError as error:
+        errors.print(error_text(str(error)))
+        return 1
+    except KeyboardInterrupt:
+        errors.print(
+            error_text(f"interrupted; run the same command again to resume ({arguments.out})")
+        )
+        return 1
+    if arguments.json:
+        sys.stdout.write(json.dumps(result.summary()) + "\n")
+    else:
+        sys.stdout.write(result.gate_table)
+        make_console().print(f"adapter: {result.adapter}\nmodel:   {result.model}", highlight=False)
     return 0
 
 

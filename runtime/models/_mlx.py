@@ -7,7 +7,9 @@ with ``seed``. Generation stops at the end of a tool call, at EOS, at ``max_toke
 ``should_stop`` says so.
 
 An adapter trained by punie carries ``punie_manifest.json``: its profile becomes ``profile``, and
-``Agent`` renders the system prompt with it (``runtime.profiles``).
+``Agent`` renders the system prompt with it (``runtime.profiles``). A model that ``punie lora fuse``
+or ``quantize`` wrote carries the same manifest in its own directory, and is read the same way
+(the adapter's manifest wins when both have one).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ class MLXModel:
         self.adapter = str(adapter) if adapter is not None else None
         self.profile: Profile | None = (
             profile_of_adapter(self.adapter) if self.adapter is not None else None
-        )
-        """The adapter's profile (from its manifest); None without an adapter or a manifest."""
+        ) or (profile_of_adapter(self.path) if Path(self.path).expanduser().is_dir() else None)
+        """The profile of the adapter's manifest, else of the model directory's (a fused or
+        quantized model); None when neither has one."""
         self._model: Any = None
         self._tokenizer: Any = None
 

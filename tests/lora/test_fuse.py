@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lora_train_support import write_dataset
 
 from lora import FuseError, TrainConfig, fuse, quantize, train
 from runtime import MLXModel
 from runtime.models import GenerationSettings
 from runtime.profiles import MANIFEST_NAME, get_profile, read_manifest
 from runtime.template import Message
+from tests.lora.lora_train_support import write_dataset
 
 REQUEST = [Message(role="user", content="How many type errors are in pkg/module_1.py?")]
 GREEDY = GenerationSettings(max_tokens=12)

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from lora_train_support import mlx_environment
+
+from tests.lora.lora_train_support import mlx_environment
 
 TASK = Path(__file__).with_name("routing_task.py")
 

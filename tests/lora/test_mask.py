@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lora_train_support import conversation
 
 from lora import MaskedExample, TrainDataError, mask_conversation
 from runtime.template import Message
+from tests.lora.lora_train_support import conversation
 
 
 @pytest.fixture(scope="module")

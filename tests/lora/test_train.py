@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lora_train_support import write_dataset
 
 from lora import (
     RUN_RECORD,
@@ -21,6 +20,7 @@ from lora import (
     train,
 )
 from runtime.profiles import get_profile, read_manifest
+from tests.lora.lora_train_support import write_dataset
 
 SHORT = TrainConfig(iters=24, steps_per_save=8, steps_per_eval=12, steps_per_report=4)
 
@@ -232,7 +232,7 @@ def test_the_cli_trains_and_refuses_an_occupied_output(
     import subprocess
     import sys
 
-    from lora_train_support import mlx_environment
+    from tests.lora.lora_train_support import mlx_environment
 
     punie = str(Path(sys.executable).with_name("punie"))
     config = tmp_path / "lora.toml"

@@ -69,7 +69,8 @@ def test_a_fused_model_directory_brings_its_profile(tmp_path: Path) -> None:
     model_dir = tmp_path / "model"
     write_manifest(model_dir, AdapterManifest(profile=GIT, base_model="tiny"))
     assert MLXModel(model_dir).profile == GIT  # not loaded: no mlx needed
-    assert model_from_spec(f"mlx:{model_dir}").profile == GIT  # type: ignore[attr-defined]
+    from_spec = model_from_spec(f"mlx:{model_dir}")
+    assert isinstance(from_spec, MLXModel) and from_spec.profile == GIT
     assert MLXModel(tmp_path / "plain").profile is None
     assert MLXModel("mlx-community/some-model").profile is None  # a hub id: nothing to read
 
