@@ -261,6 +261,7 @@ def run_case(
         GenerationSettings,
         ModelError,
         ModelResponse,
+        ProfileMismatchError,
         RunFinished,
         SnippetChecked,
         SnippetExecuted,
@@ -273,16 +274,22 @@ def run_case(
         workspace = _TEMPLATES.copy(case.workspace, scratch / "ws", link=not case.allow_write)
         offered = offered_functions(case, workspace, options.variant)
         model = model_for(case, offered)
-        agent = Agent(
-            model=model,
-            workspace=workspace,
-            host_functions=offered,
-            record_traces=False,
-            allow_write=case.allow_write,
-            settings=GenerationSettings(temperature=options.temperature, seed=options.seed),
-            limits=AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s),
-            rules=REWORDED_RULES if options.variant == "reworded_rules" else USAGE_RULES,
-        )
+        mismatch: str | None = None
+        try:
+            agent: Agent | None = Agent(
+                model=model,
+                workspace=workspace,
+                host_functions=offered,
+                record_traces=False,
+                allow_write=case.allow_write,
+                settings=GenerationSettings(temperature=options.temperature, seed=options.seed),
+                limits=AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s),
+                rules=REWORDED_RULES if options.variant == "reworded_rules" else USAGE_RULES,
+            )
+        except ProfileMismatchError as refused:
+            # a model trained on a profile cannot run a case that offers other bridges: the
+            # case is failed with the reason, and the rest of the suite runs on
+            agent, mismatch = None, f"ProfileMismatchError: {refused}"
         prepared = time.perf_counter()
         checked: dict[int, list[str]] = {}
         executed: dict[int, str | None] = {}
@@ -305,16 +312,17 @@ def run_case(
             elif isinstance(event, BridgeCalled):
                 bridge_events.append(event)
 
-        agent.subscribe(collect)
-        error: str | None = None
+        error: str | None = mismatch
         result = None
         ran = time.perf_counter()
-        try:
-            result = agent.ask(case.query)
-        except ModelError as failure:
-            error = f"{type(failure).__name__}: {failure}"
+        if agent is not None:
+            agent.subscribe(collect)
+            try:
+                result = agent.ask(case.query)
+            except ModelError as failure:
+                error = f"{type(failure).__name__}: {failure}"
+            CLEANER.put(agent.close)
         finished = time.perf_counter()
-        CLEANER.put(agent.close)
     finally:
         CLEANER.put(lambda: shutil.rmtree(scratch, ignore_errors=True))
 

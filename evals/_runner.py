@@ -123,6 +123,14 @@ def run_suite(
         raise EvalUsageError(f"repeat={repeat}: run the suite at least once")
     if isinstance(suite, str):
         suite = load_suite(suite)
+    if model == "promoted":  # the model punie lora gate promoted last, read from its registry
+        from runtime import ModelSpecError
+        from runtime.models import promoted_spec
+
+        try:
+            model = promoted_spec()
+        except ModelSpecError as error:
+            raise EvalUsageError(str(error)) from None
     if isinstance(model, str):
         _check_spec(model)
         name = model

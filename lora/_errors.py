@@ -8,7 +8,10 @@
     ├── TrainConfigError         a training config (TOML file or keyword) that cannot be used
     ├── TrainDataError           training rows that cannot be masked or batched
     ├── CheckpointError          an output directory that cannot be resumed (or must not be reused)
-    └── FuseError                fusing or quantizing failed (missing adapter, occupied output)
+    ├── FuseError                fusing or quantizing failed (missing adapter, occupied output)
+    ├── GateError                the gate cannot compare (unknown model, no case both can run)
+    ├── RegistryError            the model registry cannot be read or written (lora/_gate_errors.py)
+    └── PipelineError            punie lora run cannot go on or resume (lora/_gate_errors.py)
 
 Every message says what to change: the config key, the file, the flag.
 """

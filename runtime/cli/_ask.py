@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("question", help="the question, in your words")
     parser.add_argument(
         "--model",
-        help="mlx:PATH[@ADAPTER], openai:URL#MODEL or scripted:FILE.json "
+        help="mlx:PATH[@ADAPTER], openai:URL#MODEL, scripted:FILE.json, or promoted (the model "
+        "punie lora gate promoted last) "
         "(default: 'model' in [tool.punie])",
     )
     parser.add_argument(

@@ -10,10 +10,11 @@ from runtime.models._base import Completion, FinishReason, GenerationSettings, M
 from runtime.models._mlx import MLXModel
 from runtime.models._openai import OpenAIModel
 from runtime.models._scripted import ScriptedModel
-from runtime.models._spec import model_from_spec
+from runtime.models._spec import PROMOTED, model_from_spec, promoted_spec
 from runtime.models._tiny import TINY_CHAT_TEMPLATE, build_tiny_model
 
 __all__ = [
+    "PROMOTED",
     "TINY_CHAT_TEMPLATE",
     "Completion",
     "FinishReason",
@@ -24,4 +25,5 @@ __all__ = [
     "ScriptedModel",
     "build_tiny_model",
     "model_from_spec",
+    "promoted_spec",
 ]

@@ -3,6 +3,7 @@ layer of the template cases, and each fault model fails exactly the layers it sh
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +228,37 @@ def test_bad_arguments_are_usage_errors(suite: Suite) -> None:
         run_suite(suite, model="gpt")
     with pytest.raises(EvalUsageError, match="workers=0"):
         run_suite(suite, workers=0)
+
+
+def test_a_model_whose_profile_the_case_cannot_offer_fails_that_case_only(suite: Suite) -> None:
+    """An adapter trained on a profile (here ``hover`` only) meets a case that does not offer it:
+    that case fails with the reason, the suite runs on (it used to end the whole run)."""
+    from runtime import Profile
+
+    small = suite.select(["direct-yield-keyword", "irrelevant-book-restaurant"])
+
+    def model_for(case: Case) -> Any:
+        model = ScriptedModel(["A generator."], name="core-adapter")
+        if case.id == "irrelevant-book-restaurant":
+            profile = Profile(name="hover-only", bridges=("hover",), stub_style="compact")
+            model.profile = profile  # ty: ignore[missing-attribute]
+        return model
+
+    report = run_suite(small, model=model_for)
+    errors = {c.case_id: (c.error or "").split(":")[0] for c in report.cases}
+    assert errors == {
+        "direct-yield-keyword": "",
+        "irrelevant-book-restaurant": "ProfileMismatchError",
+    }
+    assert [c.passed for c in report.cases] == [True, False]
+
+
+def test_promoted_runs_the_model_the_registry_names(
+    suite: Suite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUNIE_DATA_DIR", str(tmp_path))
+    with pytest.raises(EvalUsageError, match="no model has been promoted yet"):
+        run_suite(suite.select(["direct-yield-keyword"]), model="promoted")
+    (tmp_path / "models.json").write_text('{"promoted": "oracle"}')
+    report = run_suite(suite.select(["direct-yield-keyword"]), model="promoted")
+    assert (report.model, [c.passed for c in report.cases]) == ("oracle", [True])
