@@ -17,9 +17,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from capture_real_trees import main as capture_real_trees
+# Run as a script from the checkout: the repository root makes ``tests.parsers`` importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bridges import locate_tool, sample_workspace, tool_environment, tool_version
+from tests.parsers.capture_real_trees import main as capture_real_trees
 
 __all__ = ["main"]
 
