@@ -22,17 +22,25 @@ __all__ = ["serve_http", "serve_stdio"]
 
 
 def serve_stdio(settings: ServerSettings) -> None:
-    """Serve one client on stdin/stdout until it closes stdin."""
+    """Serve one client on stdin/stdout until it closes stdin.
+
+    Pipes (how every MCP client starts a server) are read and written on the event loop
+    (``runtime.mcp._stdio``); anything else, such as a file redirected to stdin, goes through
+    the SDK's thread-backed transport.
+    """
     from mcp.server.stdio import stdio_server
 
+    from runtime.mcp._stdio import pipe_stdio, stdio_is_pipes
+
     server = build_server(settings, one_client=True)
+    transport = pipe_stdio if stdio_is_pipes() else stdio_server
 
     async def main() -> None:
-        async with stdio_server() as (read_stream, write_stream):
+        async with transport() as (read_stream, write_stream):
             answered = _answer_unreadable(read_stream, write_stream)
             await server.run(answered, write_stream, server.create_initialization_options())
 
-    anyio.run(main)
+    anyio.run(main, backend="asyncio")
 
 
 def _answer_unreadable(read_stream: Any, write_stream: Any) -> Any:
@@ -46,6 +54,8 @@ def _answer_unreadable(read_stream: Any, write_stream: Any) -> Any:
     from mcp.shared.message import SessionMessage
     from mcp_types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
     from pydantic import ValidationError
+
+    from runtime.mcp._stdio import MAX_LINE_BYTES, LineTooLong
 
     class Answering:
         def __init__(self) -> None:
@@ -66,14 +76,19 @@ def _answer_unreadable(read_stream: Any, write_stream: Any) -> Any:
                 not_json = isinstance(item, ValidationError) and any(
                     error["type"] == "json_invalid" for error in item.errors()
                 )
-                error = (
-                    ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON")
-                    if not_json
-                    else ErrorData(
+                if isinstance(item, LineTooLong):
+                    error = ErrorData(
+                        code=INVALID_REQUEST,
+                        message=f"Invalid Request: the line is longer than {MAX_LINE_BYTES} "
+                        "bytes and was skipped; send large inputs as files in the workspace",
+                    )
+                elif not_json:
+                    error = ErrorData(code=PARSE_ERROR, message="Parse error: the line is not JSON")
+                else:
+                    error = ErrorData(
                         code=INVALID_REQUEST,
                         message="Invalid Request: the line is JSON but not a JSON-RPC 2.0 message",
                     )
-                )
                 answer = JSONRPCError(jsonrpc="2.0", id=None, error=error)
                 await write_stream.send(SessionMessage(answer))
 
