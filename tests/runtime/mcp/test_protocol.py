@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import selectors
+import queue
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -20,21 +21,37 @@ from tests.runtime.mcp.mcp_test_support import PUNIE, stdio_client
 
 
 def _exchange(process: subprocess.Popen[str], lines: list[str], expected: int) -> list[Any]:
-    """Send ``lines``; read ``expected`` answers (a hung server fails the test, not the suite)."""
+    """Send ``lines``; read ``expected`` answers (a hung server fails the test, not the suite).
+
+    A thread reads whole lines: ``select`` on the text stream would miss answers that arrived
+    together and already sit in Python's buffer.
+    """
     assert process.stdin is not None and process.stdout is not None
+    stdout = process.stdout
+    answers: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for _ in range(expected):
+            line = stdout.readline()
+            answers.put(line)
+            if not line:
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     for line in lines:
         process.stdin.write(line + "\n")
     process.stdin.flush()
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    answers: list[Any] = []
+    received: list[Any] = []
     deadline = time.monotonic() + 60
-    while len(answers) < expected and time.monotonic() < deadline:
-        if selector.select(timeout=1):
-            line = process.stdout.readline()
-            assert line, "the server closed stdout"
-            answers.append(json.loads(line))
-    return answers
+    while len(received) < expected:
+        try:
+            line = answers.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        assert line, "the server closed stdout"
+        received.append(json.loads(line))
+    return received
 
 
 def test_malformed_messages_get_json_rpc_errors_and_the_server_keeps_serving(
