@@ -133,10 +133,6 @@ def _l2(*, case: Case, calls: Sequence[CallLog], **_: Any) -> LayerResult:
     return PASS
 
 
-def _rule_holds(rule: ArgumentRule, value: Any) -> bool:
-    return rule.holds(value)
-
-
 def _check_call(
     expected: ExpectedCall, call: CallLog, model: type[BaseModel] | None
 ) -> tuple[int, str, str] | None:
@@ -172,7 +168,7 @@ def _check_call(
             value = validated.get(name, default) if validated is not None else default
         else:
             value = _UNSET
-        if value == "<expr>" or value is _UNSET or not _rule_holds(rule, value):
+        if value == "<expr>" or value is _UNSET or not rule.holds(value):
             shown = "(not given)" if value is _UNSET else repr(value)
             return 4, "value", f"{call.bridge}: {name}={shown} does not meet {_describe(rule)}"
     return None

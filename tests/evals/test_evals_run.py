@@ -262,3 +262,14 @@ def test_promoted_runs_the_model_the_registry_names(
     (tmp_path / "models.json").write_text('{"promoted": "oracle"}')
     report = run_suite(suite.select(["direct-yield-keyword"]), model="promoted")
     assert (report.model, [c.passed for c in report.cases]) == ("oracle", [True])
+
+
+def test_a_bad_argument_is_one_its_rule_refuses() -> None:
+    """``fault:bad_argument`` must fail L3 even where ``"."`` is an accepted path."""
+    from evals._models import _wrong_value
+    from evals._schema import ArgumentRule
+
+    accepts_root = ArgumentRule(one_of=["src/meteo/alerts.py", "."])
+    assert _wrong_value(accepts_root, "src/meteo/alerts.py", "path") == "tests"
+    assert _wrong_value(ArgumentRule(exact="shop"), "shop", "path") == "."
+    assert _wrong_value(ArgumentRule(exact=3), 3, "limit") == 4
