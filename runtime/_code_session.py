@@ -93,6 +93,8 @@ class CodeSession:
         self._session = sandbox.session()
         self._checker = checker or Prechecker(sandbox.host_functions)
         self._known: set[str] = set()
+        self._unsettled: list[str] = []
+        """Snippets run whose names are not in ``_known`` yet (see ``settle``)."""
         self._lock = threading.Lock()
 
     @property
@@ -114,7 +116,7 @@ class CodeSession:
             return CodeRun(text=render_tool_result(outcome), report=report)
         result = self._session.run(code)
         with self._lock:
-            self._known |= bound_names(code)
+            self._unsettled.append(code)
         outcome = outcome_from_run(result)
         error = result.error
         report = SnippetReport(
@@ -123,16 +125,31 @@ class CodeSession:
             value=outcome.value,
             error=outcome.error,
             error_kind=None if outcome.ok or error is None else error.kind,
-            calls=[SnippetCall.model_validate(call.model_dump()) for call in result.calls],
+            calls=[
+                SnippetCall.model_validate(call.model_dump(exclude={"started_ns"}))
+                for call in result.calls
+            ],
             duration_s=time.perf_counter() - started,
         )
         return CodeRun(text=render_tool_result(outcome), report=report)
+
+    def settle(self) -> None:
+        """Learn the names the snippets run so far bound, for the next pre-run check.
+
+        ``run`` does this itself before it checks; a server calls it in idle time, after it
+        has answered, so that the parse is not part of the next call's round trip.
+        """
+        with self._lock:
+            unsettled, self._unsettled = self._unsettled, []
+            for code in unsettled:
+                self._known |= self._bound_names(code)
 
     def reset(self) -> None:
         """Forget every name the session's snippets defined."""
         self._session.reset()
         with self._lock:
             self._known.clear()
+            self._unsettled.clear()
 
     def close(self) -> None:
         """End the session; its worker goes back to the sandbox's pool."""
@@ -147,9 +164,20 @@ class CodeSession:
             return []
         if len(code) * 4 > limit and len(code.encode("utf-8", "surrogatepass")) > limit:
             return []
+        self.settle()
         with self._lock:
             known = frozenset(self._known)
         try:
             return self._checker.check(code, known_names=known)
         except (RecursionError, MemoryError):
             return []
+
+    def _bound_names(self, code: str) -> set[str]:
+        # As ``_check``: a snippet the sandbox refused for its size is not parsed here.
+        limit = self._sandbox.limits.source_bytes
+        if len(code) * 4 > limit and len(code.encode("utf-8", "surrogatepass")) > limit:
+            return set()
+        try:
+            return bound_names(code)
+        except (RecursionError, MemoryError):
+            return set()

@@ -152,12 +152,14 @@ class HostCaller:
             "ok": False,
             "duration_s": 0.0,
             "error": text,
+            "started_ns": None,  # never made
         }
         return record, {"ok": False, "kind": "call_limit", "message": text}
 
     def _call(self, name: str, arguments: dict[str, Any]) -> tuple[Any, CallAnswer]:
         """Validate, run, validate: the call's record and the worker's answer (any thread)."""
         prepared = self._functions.get(name)
+        began_ns = time.time_ns()
         started = time.perf_counter()
         error: str | None = None
         data: Any = None
@@ -178,6 +180,7 @@ class HostCaller:
             "ok": error is None,
             "duration_s": time.perf_counter() - started,
             "error": error,
+            "started_ns": began_ns,
         }
         if error is not None:
             return record, {"ok": False, "kind": "host_function", "message": error}

@@ -59,6 +59,10 @@ class HostCall(BaseModel):
     duration_s: float
     error: str | None = None
     """The message the snippet saw when the call failed."""
+    started_ns: int | None = None
+    """Wall time the host began the call (``time.time_ns()``); ``None`` for a call refused
+    before it was made (over the call limit). Calls gathered with ``asyncio.gather`` overlap:
+    their start times, not their order, say when each ran."""
 
 
 class RunResult(BaseModel):

@@ -28,6 +28,7 @@ from runtime import (
     render_tool_call,
 )
 from runtime._telemetry import bridge_spans, get_tracer
+from sandbox import HostCall
 
 SNIPPET = (
     'status = git_status()\nreadme = read_file(path="README.md")\nread_file(path="missing.txt")'
@@ -244,3 +245,27 @@ def test_a_tracer_provider_that_is_not_one_is_a_usage_error() -> None:
         "tracer_provider must be an OpenTelemetry TracerProvider (for example "
         "opentelemetry.sdk.trace.TracerProvider()); got str"
     )
+
+
+def test_bridge_spans_start_when_each_call_began(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    """Gathered calls overlap in the trace as they did in the host; a call refused before it
+    was made (no start time) follows the one before it; nothing starts before the snippet."""
+    run_ns = 1_000_000_000
+    calls = [
+        HostCall(name="typecheck", arguments={}, ok=True, duration_s=0.3, started_ns=run_ns + 10),
+        HostCall(name="ruff_check", arguments={}, ok=True, duration_s=0.1, started_ns=run_ns + 20),
+        HostCall(name="pytest_run", arguments={}, ok=False, duration_s=0.0, error="limit"),
+        HostCall(name="git_status", arguments={}, ok=True, duration_s=0.2, started_ns=run_ns - 5),
+    ]
+    tracer = get_tracer(provider)
+    with tracer.start_as_current_span("punie.snippet.run") as span:
+        bridge_spans(tracer, span, calls, started_ns=run_ns, turn=1)
+    spans = {s.name: s for s in exporter.get_finished_spans() if s.name.startswith("punie.bridge")}
+    assert {name: (s.start_time, s.end_time) for name, s in spans.items()} == {
+        "punie.bridge.typecheck": (run_ns + 10, run_ns + 10 + 300_000_000),
+        "punie.bridge.ruff_check": (run_ns + 20, run_ns + 20 + 100_000_000),
+        "punie.bridge.pytest_run": (run_ns + 20 + 100_000_000, run_ns + 20 + 100_000_000),
+        "punie.bridge.git_status": (run_ns, run_ns + 200_000_000),
+    }

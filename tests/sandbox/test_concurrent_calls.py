@@ -414,3 +414,48 @@ def test_a_failed_gather_closes_the_others_without_waiting_for_them(sb: Sandbox)
         "'done'"
     )
     assert (result.value, result.stdout, result.error) == ("done", "closed\ncaught no\n", None)
+
+
+def test_gathered_calls_record_when_each_began() -> None:
+    """Two calls meet at a barrier (so both began before either could end), then one returns
+    at once and the other naps half a second. Their recorded start times are close together
+    and each start plus its duration is its end: recording the start at the end instead would
+    put the starts half a second apart."""
+    barrier = threading.Barrier(2, timeout=10)
+
+    def meet_then_nap(*, seconds: float) -> float:
+        """Wait for the other call, then sleep."""
+        barrier.wait()
+        time.sleep(seconds)
+        return seconds
+
+    with Sandbox([meet_then_nap, double], Limits(timeout_s=10)) as sandbox:
+        before = time.time_ns()
+        result = sandbox.run(
+            "import asyncio\n"
+            "await asyncio.gather(meet_then_nap(seconds=0.5), meet_then_nap(seconds=0.0))\n"
+            "await double(x=1)"
+        )
+        after = time.time_ns()
+    assert result.error is None
+    assert [(call.name, call.arguments) for call in result.calls] == [
+        ("meet_then_nap", {"seconds": 0.5}),
+        ("meet_then_nap", {"seconds": 0.0}),
+        ("double", {"x": 1}),
+    ]
+    starts = [call.started_ns or 0 for call in result.calls]
+    ends = [(call.started_ns or 0) + int(call.duration_s * 1e9) for call in result.calls]
+    assert all(before <= start <= end <= after for start, end in zip(starts, ends, strict=True))
+    slow, quick, last = range(3)
+    assert abs(starts[slow] - starts[quick]) < 250_000_000  # both began before the barrier
+    assert ends[slow] - ends[quick] > 400_000_000  # the nap came after it
+    assert starts[last] >= max(ends[slow], ends[quick]) - 1_000_000  # after the gather
+
+
+def test_a_call_refused_over_the_limit_has_no_start_time() -> None:
+    with Sandbox([double], Limits(host_calls=1)) as sandbox:
+        result = sandbox.run("double(x=1)\ndouble(x=2)")
+    assert [(call.ok, call.started_ns is None) for call in result.calls] == [
+        (True, False),
+        (False, True),
+    ]
