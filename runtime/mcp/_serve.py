@@ -30,13 +30,19 @@ def serve_stdio(settings: ServerSettings) -> None:
     """
     from mcp.server.stdio import stdio_server
 
+    from runtime.mcp._fast import RunFastPath, fast_path_enabled
+    from runtime.mcp._server import _build
     from runtime.mcp._stdio import pipe_stdio, stdio_is_pipes
 
-    server = build_server(settings, one_client=True)
-    transport = pipe_stdio if stdio_is_pipes() else stdio_server
+    server, punie = _build(settings, one_client=True)
+    pipes = stdio_is_pipes()
+    transport = pipe_stdio if pipes else stdio_server
 
     async def main() -> None:
         async with transport() as (read_stream, write_stream):
+            if pipes and fast_path_enabled():  # run_python calls skip the SDK (_fast)
+                fast = RunFastPath(punie, write_stream)
+                read_stream.interceptor = write_stream.interceptor = fast
             answered = _answer_unreadable(read_stream, write_stream)
             await server.run(answered, write_stream, server.create_initialization_options())
 

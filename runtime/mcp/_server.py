@@ -18,21 +18,25 @@ let an exception out: a bug becomes a tool error, and the server keeps serving.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 import anyio
+import anyio.lowlevel
 import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from pydantic import TypeAdapter, ValidationError
 
-from runtime._code_session import CodeSession, SnippetReport
+from runtime._code_session import CodeRun, CodeSession, SnippetReport
 from runtime._errors import UsageError
 from runtime.mcp._settings import ServerSettings
 from runtime.mcp._workspaces import Workspace, WorkspaceCache
@@ -41,7 +45,16 @@ from sandbox import HostFunction, HostFunctionError, render_stubs
 if TYPE_CHECKING:
     from mcp.server.context import ServerRequestContext
 
-__all__ = ["RESET_TOOL", "RUN_TOOL", "STUBS_URI", "PunieMCP", "build_server"]
+__all__ = [
+    "RESET_TOOL",
+    "RUN_TOOL",
+    "STUBS_URI",
+    "PunieMCP",
+    "build_server",
+    "run_result",
+    "tool_failure",
+    "tracing_configured",
+]
 
 RUN_TOOL = "run_python"
 RESET_TOOL = "reset"
@@ -53,6 +66,7 @@ _RESULT_CHARS = 64 * 1024
 """Longest JSON text of an exposed bridge's result; the structured content carries it whole."""
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 _RUN_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -79,6 +93,8 @@ class _SessionState:
         self.workspace: Workspace | None = None
         self.code: CodeSession | None = None
         self.lock = anyio.Lock()
+        self.protocol_version = ""
+        """The protocol version of the last ``run_python`` the SDK served for this session."""
 
     def close(self) -> None:
         code, self.code, self.workspace = self.code, None, None
@@ -95,6 +111,15 @@ class PunieMCP:
         self._default = settings.workspace or Path.cwd()
         self._shared = _SessionState() if one_client else None
         self._listing: Workspace | None = None
+        # stdio: every sandbox call of the one client on one thread, in the order submitted, so
+        # that a run the stdio fast path (``runtime.mcp._fast``) started and a ``reset`` the
+        # SDK serves next keep their order; and handing work to a plain executor thread costs
+        # less than ``anyio.to_thread`` (benchmarks/mcp.py).
+        self._runs = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="punie-mcp-run")
+            if one_client
+            else None
+        )
 
     # -- what the server offers ------------------------------------------------------------
 
@@ -152,11 +177,8 @@ class PunieMCP:
                 function = (await anyio.to_thread.run_sync(self.listing)).function(name)
                 if function is not None:
                     return await self._call_bridge(ctx, function, arguments)
-        except UsageError as error:  # a workspace that cannot be served: the person must act
-            return _tool_error(f"punie cannot serve this workspace: {error}")
         except Exception as error:  # a bug must not end the session or the server
-            logger.exception("tool %s failed", name)
-            return _tool_error(f"{name} failed inside punie ({type(error).__name__}: {error})")
+            return tool_failure(name, error)
         known = ", ".join(tool.name for tool in self.tools())
         raise MCPError(
             code=types.INVALID_PARAMS, message=f"unknown tool {name!r}; the tools are: {known}"
@@ -233,15 +255,12 @@ class PunieMCP:
                     state.workspace = workspace
                     state.code = workspace.open_session()
                 session = state.code
-                run = await anyio.to_thread.run_sync(session.run, code)
+                state.protocol_version = ctx.protocol_version
+                run = await self._in_thread(session.run, code)
         finally:
             if stateless:
                 await anyio.to_thread.run_sync(state.close)
-        return types.CallToolResult(
-            content=[types.TextContent(text=run.text)],
-            structured_content=run.report.model_dump(mode="json"),
-            is_error=not run.report.ok,
-        )
+        return run_result(run)
 
     async def _reset(
         self, ctx: ServerRequestContext[Any], arguments: dict[str, Any]
@@ -252,7 +271,7 @@ class PunieMCP:
             )
         state, _ = self._state(ctx)
         async with state.lock:
-            await anyio.to_thread.run_sync(state.close)
+            await self._in_thread(state.close)
         return types.CallToolResult(
             content=[types.TextContent(text="The session was reset: no names are defined.")]
         )
@@ -283,6 +302,43 @@ class PunieMCP:
             structured_content=data if isinstance(data, dict) else {"result": data},
         )
 
+    # -- the stdio fast path ------------------------------------------------------------------
+
+    def fast_session(self) -> CodeSession | None:
+        """The stdio client's code session when a ``run_python`` may skip the SDK, else None.
+
+        Only once the SDK has served a ``run_python`` that opened it (so the handshake is done
+        and the workspace chosen) in a handshake-era protocol, and while nothing holds it.
+        """
+        state = self._shared
+        if state is None or state.code is None or state.lock.locked():
+            return None
+        if state.protocol_version not in HANDSHAKE_PROTOCOL_VERSIONS:
+            return None
+        return state.code
+
+    @property
+    def protocol_version(self) -> str:
+        """The stdio client's protocol version, as of its last ``run_python`` the SDK served."""
+        return self._shared.protocol_version if self._shared is not None else ""
+
+    def submit(self, function: Callable[..., _T], *arguments: object) -> Future[_T]:
+        """Start ``function(*arguments)`` on the stdio client's sandbox thread."""
+        if self._runs is None:
+            raise RuntimeError("submit is for the stdio server (one_client=True)")
+        return self._runs.submit(function, *arguments)
+
+    async def _in_thread(self, function: Callable[..., _T], *arguments: object) -> _T:
+        """``function(*arguments)`` off the event loop; it runs to its end even if cancelled
+        (as ``anyio.to_thread.run_sync`` without ``abandon_on_cancel``)."""
+        if self._runs is None or not _on_asyncio():
+            return await anyio.to_thread.run_sync(function, *arguments)
+        future = asyncio.wrap_future(self._runs.submit(function, *arguments))
+        with anyio.CancelScope(shield=True):
+            result = await future
+        await anyio.lowlevel.checkpoint_if_cancelled()
+        return result
+
     # -- sessions and workspaces ------------------------------------------------------------
 
     def _state(self, ctx: ServerRequestContext[Any]) -> tuple[_SessionState, bool]:
@@ -311,6 +367,8 @@ class PunieMCP:
         return await anyio.to_thread.run_sync(self.workspaces.get, root)
 
     def close(self) -> None:
+        if self._runs is not None:
+            self._runs.shutdown(wait=True)  # runs in flight end first (their answers go out)
         if self._shared is not None:
             self._shared.close()
         self.workspaces.close()
@@ -323,6 +381,11 @@ def build_server(settings: ServerSettings, *, one_client: bool = False) -> Serve
     bridge name is a ``UsageError`` before serving, not an error in every tool call; sandbox
     workers start at the first ``run_python``.
     """
+    return _build(settings, one_client=one_client)[0]
+
+
+def _build(settings: ServerSettings, *, one_client: bool) -> tuple[Server[Any], PunieMCP]:
+    """``build_server``'s server and the ``PunieMCP`` behind its handlers."""
     from runtime.cli import package_version
 
     punie = PunieMCP(settings, one_client=one_client)
@@ -350,7 +413,48 @@ def build_server(settings: ServerSettings, *, one_client: bool = False) -> Serve
         on_list_resources=punie.list_resources,
         on_read_resource=punie.read_resource,
     )
-    return server
+    if not tracing_configured():
+        # The SDK wraps every request in an OpenTelemetry span; with no tracer provider set up
+        # the span records nothing, yet costs a tenth of a 1+1 round trip (benchmarks/mcp.py).
+        from mcp.server._otel import OpenTelemetryMiddleware
+
+        server.middleware = [
+            each for each in server.middleware if not isinstance(each, OpenTelemetryMiddleware)
+        ]
+    return server, punie
+
+
+def _on_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # anyio on trio: ``_in_thread`` uses anyio's threads
+        return False
+    return True
+
+
+def tracing_configured() -> bool:
+    """Whether an OpenTelemetry tracer provider is set (in code, by ``opentelemetry-instrument``
+    or ``OTEL_PYTHON_TRACER_PROVIDER``): only then do the SDK's per-request spans go anywhere."""
+    from opentelemetry import trace
+
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
+def run_result(run: CodeRun) -> types.CallToolResult:
+    """``run_python``'s result for a finished snippet."""
+    return types.CallToolResult(
+        content=[types.TextContent(text=run.text)],
+        structured_content=run.report.model_dump(mode="json"),
+        is_error=not run.report.ok,
+    )
+
+
+def tool_failure(name: str, error: Exception) -> types.CallToolResult:
+    """The tool error for an exception a tool raised: never a protocol error, never fatal."""
+    if isinstance(error, UsageError):  # a workspace that cannot be served: the person must act
+        return _tool_error(f"punie cannot serve this workspace: {error}")
+    logger.error("tool %s failed", name, exc_info=error)
+    return _tool_error(f"{name} failed inside punie ({type(error).__name__}: {error})")
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -26,13 +26,14 @@ import stat
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from types import TracebackType
+from typing import Protocol
 
 import anyio
 import anyio.lowlevel
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-__all__ = ["MAX_LINE_BYTES", "LineTooLong", "pipe_stdio", "stdio_is_pipes"]
+__all__ = ["MAX_LINE_BYTES", "LineInterceptor", "LineTooLong", "pipe_stdio", "stdio_is_pipes"]
 
 MAX_LINE_BYTES = 4 * 1024 * 1024
 """Longest JSON-RPC line read from stdin, its newline not counted: the SDK's limit of an HTTP
@@ -44,6 +45,22 @@ _FLUSH_S = 5.0
 
 class LineTooLong(ValueError):
     """A line on stdin was longer than ``MAX_LINE_BYTES``; it was skipped whole."""
+
+
+class LineInterceptor(Protocol):
+    """Sees the wire before the SDK does: ``runtime.mcp._fast``'s ``run_python`` fast path."""
+
+    def take(self, line: bytes) -> bool:
+        """Whether this line was handled here (the SDK never sees it)."""
+        ...
+
+    def sent(self, message: types.JSONRPCMessage) -> None:
+        """The SDK sent ``message``."""
+        ...
+
+    def ended(self) -> None:
+        """Stdin reached its end: the SDK answers requests in flight with "Connection closed"."""
+        ...
 
 
 def stdio_is_pipes() -> bool:
@@ -168,15 +185,30 @@ class _LineWriter:
         self._transport = transport
         self._protocol = protocol
         self._closed = False
+        self.interceptor: LineInterceptor | None = None
+        """Told of every message sent (set by whoever set the read stream's)."""
 
     async def send(self, item: SessionMessage, /) -> None:
         if self._closed:
             raise anyio.ClosedResourceError
         if self._transport.is_closing() or self._protocol.lost.done():
             raise anyio.BrokenResourceError("the client closed stdout")
-        text = item.message.model_dump_json(by_alias=True, exclude_unset=True)
-        self._transport.write(text.encode("utf-8") + b"\n")  # whole lines: sends never interleave
+        self._write(item.message)
+        if self.interceptor is not None:
+            self.interceptor.sent(item.message)
         await self._protocol.drain()
+
+    def write_now(self, line: bytes) -> bool:
+        """Write one JSON line (no newline) from a loop callback, without flow control; False
+        when stdout is gone."""
+        if self._transport.is_closing() or self._protocol.lost.done():
+            return False
+        self._transport.write(line + b"\n")
+        return True
+
+    def _write(self, message: types.JSONRPCMessage) -> None:
+        text = message.model_dump_json(by_alias=True, exclude_unset=True)
+        self._transport.write(text.encode("utf-8") + b"\n")  # whole lines: sends never interleave
 
     async def aclose(self) -> None:
         self._closed = True
@@ -199,11 +231,22 @@ class _LineReader:
     def __init__(self, reader: asyncio.StreamReader) -> None:
         self._reader = reader
         self._closed = False
+        self.interceptor: LineInterceptor | None = None
+        """Offered every line first; the lines it takes never reach the SDK."""
 
     async def receive(self) -> SessionMessage | Exception:
-        line = await self._line()
-        if isinstance(line, Exception):
-            return line
+        interceptor = self.interceptor
+        while True:
+            try:
+                line = await self._line()
+            except anyio.EndOfStream:
+                if interceptor is not None:
+                    interceptor.ended()
+                raise
+            if isinstance(line, Exception):
+                return line
+            if interceptor is None or not interceptor.take(line):
+                break
         try:
             # As the SDK reads stdin: UTF-8 with bad bytes replaced, one message per line.
             message = types.jsonrpc_message_adapter.validate_json(

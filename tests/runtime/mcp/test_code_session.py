@@ -98,3 +98,25 @@ def test_an_oversized_snippet_is_left_to_the_sandboxs_own_refusal(sandbox: Sandb
         "policy",
         render_tool_result(outcome_from_run(sandbox.run(code))),
     )
+
+
+def test_names_of_the_last_run_are_forgotten_at_reset_and_learnt_by_settle(
+    sandbox: Sandbox,
+) -> None:
+    # The names a run binds are learnt lazily (at the next check, or ``settle``): a reset right
+    # after the run must forget them all the same.
+    session = CodeSession(sandbox)
+    try:
+        session.run("def twice(*, n):\n    return 2 * n")
+        session.reset()
+        after_reset = session.run("twice(n=1)")
+        session.run("def thrice(*, n):\n    return 3 * n")
+        session.settle()
+        settled = session.run("thrice(n=add(a=1, b=1).value)")
+    finally:
+        session.close()
+    assert (after_reset.report.error_kind, after_reset.text) == (
+        "precheck",
+        render_tool_result(outcome_from_precheck(Prechecker([add]).check("twice(n=1)"))),
+    )
+    assert (settled.report.ok, settled.text) == (True, "6")
