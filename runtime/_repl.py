@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.document import Document
@@ -40,6 +40,9 @@ from sandbox import (
     read_session,
     render_stub,
 )
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
 
 __all__ = ["COMMANDS", "Repl", "ReplCompleter", "is_complete", "run_batch", "run_repl"]
 
@@ -403,6 +406,26 @@ def _handle_one(repl: Repl, text: str) -> RenderableType | None:
         return Text(f"{type(error).__name__}: {error}", "red")
 
 
+def _ctrl_c_typed_ahead(session: PromptSession[str]) -> bool:
+    """Whether Ctrl-C was typed after the Enter that accepted the input, in the same read.
+
+    A REPL that lags behind its input (a loaded machine) reads the Enter and the Ctrl-C that
+    followed it at once, in raw mode: the Ctrl-C is then a key left over for the next prompt,
+    not a SIGINT, so the input would run unstopped and the next prompt be cancelled instead.
+    Like a terminal's Ctrl-C, it drops the keys typed before it; the keys after it are kept.
+    """
+    from prompt_toolkit.input.typeahead import get_typeahead, store_typeahead
+    from prompt_toolkit.keys import Keys
+
+    keys = get_typeahead(session.input)
+    for index, key in enumerate(keys):
+        if key.key == Keys.ControlC:
+            store_typeahead(session.input, keys[index + 1 :])
+            return True
+    store_typeahead(session.input, keys)
+    return False
+
+
 def run_repl(repl: Repl, *, history: Path, console: Console | None = None) -> int:
     """The interactive loop on prompt_toolkit; returns the exit status."""
     from prompt_toolkit import PromptSession
@@ -440,6 +463,15 @@ def run_repl(repl: Repl, *, history: Path, console: Console | None = None) -> in
             continue
         except EOFError:
             break
+        if text.strip() and _ctrl_c_typed_ahead(session):
+            console.print(
+                Text(
+                    "interrupted: Ctrl-C came before the input started; it was not run, the "
+                    "session is intact",
+                    "yellow",
+                )
+            )
+            continue
         try:
             shown = repl.handle(text)
         except KeyboardInterrupt:  # Ctrl-C stops what runs, never the REPL

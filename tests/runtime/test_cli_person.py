@@ -6,6 +6,7 @@ real SIGINT, piped output through a subprocess whose stdout is a pipe, not a ter
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -21,6 +22,7 @@ import pytest
 
 from runtime import AgentLimits, render_tool_call
 from runtime.cli import main
+from tests.runtime.repl_terminal import PROMPT, enter, spawn_punie, wait_for_file
 
 PUNIE = str(Path(sys.executable).parent / "punie")
 LONG_QUESTION = (
@@ -125,43 +127,82 @@ def test_ctrl_c_in_ask_ends_the_run_in_one_line_with_status_130(
     assert "KeyboardInterrupt" not in out + err
 
 
-@pytest.mark.slow
-def test_ctrl_c_in_the_repl_stops_the_snippet_and_keeps_the_repl(tmp_path: Path) -> None:
+INTERRUPTED = (
+    "interrupted: the snippet was stopped and its sandbox worker replaced; names bound in this "
+    "session are lost (':load FILE' restores a ':save')"
+)
+NOT_RUN = "interrupted: Ctrl-C came before the input started; it was not run, the session is intact"
+
+
+def spawn_repl(tmp_path: Path, transcript: io.StringIO) -> pexpect.spawn:
+    """``punie repl --allow-write`` on a pseudo-terminal in an empty workspace (write_file lets
+    a snippet leave a marker that it runs)."""
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1", TERM="xterm")
-    child = pexpect.spawn(
-        PUNIE,
-        ["repl", "--workspace", str(workspace), "--history", str(tmp_path / "history")],
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 200),
-    )
+    history = str(tmp_path / "history")
+    arguments = ["repl", "--workspace", str(workspace), "--history", history, "--allow-write"]
+    return spawn_punie(arguments, transcript)
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_repl_stops_the_snippet_and_keeps_the_repl(tmp_path: Path) -> None:
+    transcript = io.StringIO()
+    child = spawn_repl(tmp_path, transcript)
     try:
-        child.expect(">>>")
+        child.expect_exact(PROMPT)
         child.send("x = 7\r")
-        child.expect(">>>")
+        enter(child, "print(x * 6)", shows="42")  # x = 7 ran: the session has a name to lose
+        # The marker is written by the snippet itself, just before its endless loop: Ctrl-C is
+        # sent while the snippet runs, never while the REPL still reads the input.
+        child.send('if write_file(path="running.txt", content="running").created:\r')
         child.send("while True: pass\r")
         child.send("\r")  # ends the block
-        time.sleep(1.5)  # well inside the 5 s limit: only Ctrl-C can stop it
+        wait_for_file(tmp_path / "ws" / "running.txt", child)  # the 5 s limit starts about now
         child.sendintr()
-        child.expect(
-            "interrupted: the snippet was stopped and its sandbox worker replaced; names bound "
-            "in this session are lost"
-        )
-        child.expect(">>>")
-        child.send("21 * 2\r")
-        child.expect("42")
-        child.expect(">>>")
-        child.send("x\r")
-        child.expect("name 'x' is not defined")
-        child.expect(">>>")
+        child.expect_exact(INTERRUPTED + "\r\n")
+        child.expect_exact(PROMPT)
+        # the REPL serves the next input, in a fresh worker without the session's names
+        enter(child, "print(6 * 9)", shows="54")
+        enter(child, "x", shows="runtime: line 1: NameError: name 'x' is not defined")
         child.send(":quit\r")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
-    assert "Traceback" not in (child.before or "")
+    assert "Traceback" not in transcript.getvalue()
+    assert "timeout" not in transcript.getvalue()  # stopped by Ctrl-C, not by the time limit
+    assert child.exitstatus == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_typed_right_after_enter_cancels_the_input_and_keeps_the_session(
+    tmp_path: Path,
+) -> None:
+    """A REPL that lags behind its input (a loaded machine) reads Enter and Ctrl-C in one go: the
+    Ctrl-C cancels that input instead of being left over to cancel the next prompt."""
+    transcript = io.StringIO()
+    child = spawn_repl(tmp_path, transcript)
+    try:
+        child.expect_exact(PROMPT)
+        child.send("x = 7\r")
+        enter(child, "print(x * 6)", shows="42")  # the prompt is up, its terminal in raw mode
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGSTOP)  # the REPL gets no CPU while the person types
+        try:
+            child.send("while True: pass\r")
+            child.send("\r")
+            child.sendintr()
+        finally:
+            os.kill(child.pid, signal.SIGCONT)
+        child.expect_exact(NOT_RUN + "\r\n")
+        child.expect_exact(PROMPT)
+        # nothing ran: the session kept its worker and its names
+        enter(child, "print(x * 6)", shows="42")
+        child.send(":quit\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "Traceback" not in transcript.getvalue()
+    assert "timeout" not in transcript.getvalue()
     assert child.exitstatus == 0
 
 

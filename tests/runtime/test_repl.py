@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from rich.console import Console, RenderableType
 from runtime import render_tool_call
 from runtime._repl import Repl, ReplCompleter, is_complete
 from sandbox import HostFunction, read_session
+from tests.runtime.repl_terminal import PROMPT, enter, spawn_punie
 from tests.runtime.runtime_fakes import typecheck
 
 
@@ -151,17 +150,20 @@ def test_enter_runs_complete_input_only(text: str, complete: bool) -> None:
 
 @pytest.mark.slow
 def test_repl_in_a_terminal(tmp_path: Path) -> None:
-    """Drive ``punie repl`` through a pseudo-terminal: typing, multi-line blocks, tab completion."""
+    """Drive ``punie repl`` through a pseudo-terminal: typing, multi-line blocks, tab completion.
+
+    Each step waits for its output line before the next is typed (``enter``): keys typed while a
+    snippet runs are read by the next prompt all at once, which is not how a person types (a Tab
+    read in the same batch as the text before it only shows the menu, it does not complete).
+    """
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "app.py").write_text('count: int = "three"\n')
     replies = [render_tool_call('print(typecheck(path=".").error_count)'), "There is 1 type error."]
     (workspace / "replies.json").write_text(json.dumps(replies))
-    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1", TERM="xterm")
     history = tmp_path / "history"
-    punie = str(Path(sys.executable).parent / "punie")
-    child = pexpect.spawn(
-        punie,
+    transcript = io.StringIO()
+    child = spawn_punie(
         [
             "repl",
             "--workspace",
@@ -171,37 +173,35 @@ def test_repl_in_a_terminal(tmp_path: Path) -> None:
             "--model",
             "scripted:replies.json",
         ],
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 100),
+        transcript,
     )
     try:
-        child.expect("bridges")
-        child.expect(">>>")
+        child.expect_exact("bridges. :help for commands.\r\n")
+        child.expect_exact(PROMPT)
         child.send("x = 21 * 2\r")
-        child.expect(">>>")
-        child.send("x\r")
-        child.expect("42")
+        enter(child, "print(x)", shows="42")
         child.send("for i in range(2):\r")
-        child.send("print(i * 10)\r")
-        child.send("\r")
-        child.expect("0\r\n10")
+        child.send("print(i * 10)\r")  # indented for the person, by the REPL
+        enter(child, "", shows="0\r\n10")  # the empty line ends the block
         child.send("r = typecheck(path='.')\r")
-        child.expect(">>>")
-        child.send("r.error_c\t")
-        child.expect("error_count")
-        child.send("\r")
-        child.expect(r"\b1\b")
+        enter(child, "print('checked')", shows="checked")  # r's result type is now known
+        child.send("print(r.error_c")
+        child.expect_exact("error_count")  # the completion menu offers the result's field
+        child.send("\t")  # takes it: the line is now print(r.error_count
+        enter(child, ")", shows="1")
         child.send(":bridges\r")
-        child.expect("ruff_check")
+        child.expect_exact("ruff_check")
+        child.expect_exact(PROMPT)
         child.send(":ask How many type errors?\r")
-        child.expect("There is 1 type error.")
-        child.expect(">>>")
+        child.expect_exact("There is 1 type error.")
+        child.expect_exact("(success, trace ")
+        child.expect_exact(PROMPT)
         child.send(":quit\r")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+    assert "Traceback" not in transcript.getvalue()
+    assert child.exitstatus == 0
     assert "x = 21 * 2" in history.read_text()
 
 
