@@ -13,8 +13,14 @@ here, once, so the text an outside model reads is the text punie's model reads a
         run.report.ok       # True; .output, .value, .error_kind, .calls, .duration_s
         session.close()
 
-``CodeSession`` is thread-safe (runs are serialised by the sandbox session). It never raises for
-a snippet's mistakes: they are in the text and the report.
+``CodeSession`` is thread-safe (one run at a time). It never raises for a snippet's mistakes:
+they are in the text and the report.
+
+``interrupt()`` (from any thread: a client's cancel) stops the run in progress: the sandbox kills
+the session's worker (``sandbox.Session.interrupt``), so every name the session's snippets bound
+is lost, as after a timeout. The stopped run returns ``error_kind`` ``cancelled``; since whoever
+cancelled it usually never shows that result, the *next* run's text starts with
+``CANCELLED_NOTE`` (and its report carries it in ``note``), so the model learns its names are gone.
 """
 
 from __future__ import annotations
@@ -26,10 +32,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from runtime.template import outcome_from_precheck, outcome_from_run, render_tool_result
+from runtime.template import (
+    SnippetOutcome,
+    outcome_from_precheck,
+    outcome_from_run,
+    render_tool_result,
+)
 from sandbox import HostFunction, Prechecker, PrecheckIssue, Sandbox, bound_names
 
-__all__ = ["CodeRun", "CodeSession", "SnippetCall", "SnippetReport"]
+__all__ = ["CANCELLED_NOTE", "CodeRun", "CodeSession", "SnippetCall", "SnippetReport"]
+
+CANCELLED_NOTE = (
+    "Note: your previous snippet was cancelled and stopped before it finished; the session "
+    "started afresh, so every name defined by earlier snippets is gone: define again what you need."
+)
+"""The first line of the text of the run after one ``interrupt()`` stopped (and ``note``)."""
+
+_IDLE, _CHECKING, _RUNNING, _FINISHING = 0, 1, 2, 3
+"""Where ``run`` is (none; pre-run check; in the sandbox; rendering): what ``interrupt`` does."""
+_RETRY_S = 0.01
+"""How often ``interrupt`` tries again while the run's worker is still being started."""
 
 
 class SnippetCall(BaseModel):
@@ -63,12 +85,16 @@ class SnippetReport(BaseModel):
     error: str | None = None
     """The error written for the model: what went wrong, where, what to do."""
     error_kind: str | None = None
-    """``precheck`` (refused before running, nothing ran) or the sandbox's ``ErrorKind``
-    (``syntax``, ``policy``, ``runtime``, ``timeout``, ``host_function``...); None when ok."""
+    """``precheck`` (refused before running, nothing ran), ``cancelled`` (stopped by
+    ``CodeSession.interrupt``) or the sandbox's ``ErrorKind`` (``syntax``, ``policy``,
+    ``runtime``, ``timeout``, ``host_function``...); None when ok."""
     calls: list[SnippetCall] = []
     """The bridge calls the snippet made, in order."""
     duration_s: float = 0.0
     """Wall time of the check and the run, in seconds."""
+    note: str | None = None
+    """Something the model must know about the session before this snippet ran: after a
+    cancelled run, ``CANCELLED_NOTE`` (its names are gone). Also the text's first line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +109,10 @@ class CodeRun:
 class CodeSession:
     """A sandbox session that runs snippets the way the agent loop does, and keeps names.
 
-    Names a snippet binds persist until ``reset`` (in the sandbox worker, and in the pre-run
-    check, which must know them so it does not call them unknown). ``checker`` defaults to a
-    ``Prechecker`` over the sandbox's host functions; pass one to share it between sessions.
+    Names a snippet binds persist until ``reset`` or an ``interrupt`` (in the sandbox worker, and
+    in the pre-run check, which must know them so it does not call them unknown). ``checker``
+    defaults to a ``Prechecker`` over the sandbox's host functions; pass one to share it between
+    sessions.
     """
 
     def __init__(self, sandbox: Sandbox, *, checker: Prechecker | None = None) -> None:
@@ -96,6 +123,17 @@ class CodeSession:
         self._unsettled: list[str] = []
         """Snippets run whose names are not in ``_known`` yet (see ``settle``)."""
         self._lock = threading.Lock()
+        self._running = threading.Lock()
+        """Held by ``run``: one at a time, so ``interrupt`` knows which run it stops."""
+        self._phase = _IDLE
+        self._generation = 0
+        """Counts runs, so a late retry of ``interrupt`` never stops the next one."""
+        self._stop = False
+        """``interrupt`` was called during the current run."""
+        self._killed = False
+        """... and killed its worker: the session's names are gone."""
+        self._note: str | None = None
+        """For the next run's text and report (``CANCELLED_NOTE``)."""
 
     @property
     def host_functions(self) -> tuple[HostFunction, ...]:
@@ -103,8 +141,49 @@ class CodeSession:
 
     def run(self, code: str) -> CodeRun:
         """Check, then run, one snippet in the session's namespace."""
+        with self._running:
+            with self._lock:
+                self._phase, self._stop, self._killed = _CHECKING, False, False
+                self._generation += 1
+            try:
+                return self._run(code)
+            finally:
+                with self._lock:
+                    self._phase = _IDLE
+
+    def interrupt(self) -> bool:
+        """Stop the run in progress, from any thread; False when there is none (nothing changes).
+
+        Before the snippet reaches the sandbox, it is not run at all; once it has, the session's
+        worker is killed (``sandbox.Session.interrupt``) and the session's names are lost. Either
+        way that run returns ``error_kind`` ``cancelled``. Returns at once: when the worker for
+        the run is still being started, a helper thread stops it as soon as it is there. A
+        bridge call in progress in the host is not cut short: ``run`` returns when it does.
+        """
+        with self._lock:
+            if self._phase in (_IDLE, _FINISHING):
+                return False  # nothing runs, or the snippet has finished: nothing to stop
+            self._stop = True
+            if self._phase == _CHECKING:
+                return True  # ``_run`` sees ``_stop`` before it hands the snippet over
+            if self._session.interrupt():
+                self._killed = True
+                return True
+            generation = self._generation
+        threading.Thread(
+            target=self._interrupt_once_started, args=(generation,), daemon=True
+        ).start()
+        return True
+
+    def _run(self, code: str) -> CodeRun:
         started = time.perf_counter()
         issues = self._check(code)
+        with self._lock:
+            stopped = self._stop
+            if not stopped and not issues:
+                self._phase = _RUNNING
+        if stopped:
+            return self._cancelled("the call was cancelled before the snippet ran", started)
         if issues:
             outcome = outcome_from_precheck(issues)
             report = SnippetReport(
@@ -113,10 +192,22 @@ class CodeSession:
                 error_kind="precheck",
                 duration_s=time.perf_counter() - started,
             )
-            return CodeRun(text=render_tool_result(outcome), report=report)
+            return self._delivered(outcome, report)
         result = self._session.run(code)
         with self._lock:
-            self._unsettled.append(code)
+            self._phase = _FINISHING  # past the sandbox: ``interrupt`` has nothing to stop
+            killed = self._killed
+            if killed:
+                self._known.clear()
+                self._unsettled.clear()
+                self._note = CANCELLED_NOTE
+            else:
+                self._unsettled.append(code)
+        if killed:
+            return self._cancelled(
+                "the call was cancelled and the snippet stopped; the session's names were lost",
+                started,
+            )
         outcome = outcome_from_run(result)
         error = result.error
         report = SnippetReport(
@@ -131,7 +222,38 @@ class CodeSession:
             ],
             duration_s=time.perf_counter() - started,
         )
-        return CodeRun(text=render_tool_result(outcome), report=report)
+        return self._delivered(outcome, report)
+
+    def _delivered(self, outcome: SnippetOutcome, report: SnippetReport) -> CodeRun:
+        """The run's text and report, with the session's pending note (once)."""
+        text = render_tool_result(outcome)
+        if self._note is None:  # the common case: no lock
+            return CodeRun(text=text, report=report)
+        with self._lock:
+            note, self._note = self._note, None
+        if note is None:
+            return CodeRun(text=text, report=report)
+        return CodeRun(text=f"{note}\n{text}", report=report.model_copy(update={"note": note}))
+
+    @staticmethod
+    def _cancelled(error: str, started: float) -> CodeRun:
+        report = SnippetReport(
+            ok=False, error=error, error_kind="cancelled", duration_s=time.perf_counter() - started
+        )
+        return CodeRun(
+            text=render_tool_result(SnippetOutcome(ok=False, error=error)), report=report
+        )
+
+    def _interrupt_once_started(self, generation: int) -> None:
+        """``interrupt``'s helper: kill the run's worker once the sandbox has started it."""
+        while True:
+            time.sleep(_RETRY_S)
+            with self._lock:
+                if self._generation != generation or self._phase != _RUNNING:
+                    return
+                if self._session.interrupt():
+                    self._killed = True
+                    return
 
     def settle(self) -> None:
         """Learn the names the snippets run so far bound, for the next pre-run check.
@@ -150,6 +272,7 @@ class CodeSession:
         with self._lock:
             self._known.clear()
             self._unsettled.clear()
+            self._note = None
 
     def close(self) -> None:
         """End the session; its worker goes back to the sandbox's pool."""

@@ -13,11 +13,14 @@ served one that opened the code session in a handshake-era protocol (tests pin b
 answers to be equal: tests/runtime/mcp/test_fast_path.py).
 
 What the SDK does around a request is mirrored: a ``notifications/cancelled`` for a call in
-flight means it is never answered; stdin's end means calls in flight are answered "Connection
-closed" (the SDK answers so at shutdown); a call fails as a tool error, never a protocol
-error. Order: the fast path steps aside while a ``tools/call`` the SDK is serving has not been
-answered, and the SDK's sandbox work for this client runs on the same thread, after what the
-fast path started (``PunieMCP._in_thread``). ``PUNIE_MCP_FAST_PATH=0`` turns it off.
+flight means it is never answered, and its snippet is stopped as the SDK path stops it
+(``runtime.mcp._cancel.StoppableRun``: not run if still queued, else the session interrupted
+and its names lost, which the next result says); stdin's end means calls in flight are
+answered "Connection closed" (the SDK answers so at shutdown); a call fails as a tool error,
+never a protocol error. Order: the fast path steps aside while a ``tools/call`` the SDK is
+serving has not been answered, and the SDK's sandbox work for this client runs on the same
+thread, after what the fast path started (``PunieMCP._in_thread``). ``PUNIE_MCP_FAST_PATH=0``
+turns it off.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from mcp.shared.dispatcher import as_request_id, coerce_request_id
 from mcp_types.methods import serialize_server_result
 
 from runtime._code_session import CodeRun, CodeSession
+from runtime.mcp._cancel import StoppableRun
 from runtime.mcp._server import RUN_TOOL, PunieMCP, run_result, tool_failure
 
 __all__ = [
@@ -76,8 +80,9 @@ class RunFastPath:
         self._punie = punie
         self._writer = writer
         self._loop = asyncio.get_running_loop()
-        self._in_flight: dict[int | str, bool] = {}
-        """Calls taken here and not answered yet: id -> whether the client cancelled it."""
+        self._in_flight: dict[int | str, StoppableRun | None] = {}
+        """Calls taken here and not answered yet: id -> its run, None once the client cancelled
+        it."""
         self._sdk_calls: set[int | str] = set()
         """``tools/call`` requests passed to the SDK and not answered yet."""
         self._ended = False
@@ -111,8 +116,8 @@ class RunFastPath:
             if message.get("jsonrpc") == "2.0" and type(message.get("params", {})) is dict:
                 self._sdk_calls.add(key)  # a request the SDK will answer (or see cancelled)
             return False
-        self._in_flight[key] = False
-        future = self._punie.submit(session.run, code)
+        run = self._in_flight[key] = StoppableRun(session, code)
+        future = self._punie.submit(run)
         future.add_done_callback(lambda done: self._finished(request_id, session, done))
         return True
 
@@ -163,16 +168,22 @@ class RunFastPath:
             return
         key = coerce_request_id(request_id)
         if key in self._in_flight:
-            self._in_flight[key] = True
+            run, self._in_flight[key] = self._in_flight[key], None
+            if run is not None:
+                run.stop()  # its snippet, and only its own; a finished one is left alone
         else:
             self._sdk_calls.discard(key)  # the SDK never answers a cancelled request
 
-    def _finished(self, request_id: int | str, session: CodeSession, done: Future[CodeRun]) -> None:
+    def _finished(
+        self, request_id: int | str, session: CodeSession, done: Future[CodeRun | None]
+    ) -> None:
         """On the sandbox thread: hand the answer to the event loop."""
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening
             self._loop.call_soon_threadsafe(self._answer, request_id, session, done)
 
-    def _answer(self, request_id: int | str, session: CodeSession, done: Future[CodeRun]) -> None:
+    def _answer(
+        self, request_id: int | str, session: CodeSession, done: Future[CodeRun | None]
+    ) -> None:
         try:
             self._write_answer(request_id, done)
         finally:
@@ -180,8 +191,8 @@ class RunFastPath:
             with contextlib.suppress(RuntimeError):  # shutting down: the next run learns them
                 self._punie.submit(session.settle)
 
-    def _write_answer(self, request_id: int | str, done: Future[CodeRun]) -> None:
-        if self._in_flight.pop(coerce_request_id(request_id), True):
+    def _write_answer(self, request_id: int | str, done: Future[CodeRun | None]) -> None:
+        if self._in_flight.pop(coerce_request_id(request_id), None) is None:
             return  # cancelled by the client: never answered
         self.taken += 1
         if self._ended:
@@ -191,7 +202,10 @@ class RunFastPath:
             )
             return
         try:
-            data = result_data(done.result(), self._punie.protocol_version)
+            run = done.result()
+            if run is None:  # only a stop (a cancel) makes it None, and that was returned above
+                raise RuntimeError("run_python was stopped without being cancelled")
+            data = result_data(run, self._punie.protocol_version)
         except Exception as error:  # a bug in punie: the SDK path's tool error, word for word
             data = sdk_result_data(tool_failure(RUN_TOOL, error), self._punie.protocol_version)
         answer = {"jsonrpc": "2.0", "id": request_id, "result": data}

@@ -14,6 +14,10 @@ session's first ``run_python`` against the session's workspace: ``--workspace``,
 A snippet's mistakes, a limit hit, and bad tool arguments are tool results with ``isError``
 (the text written for the model); only an unknown tool name is a protocol error. Handlers never
 let an exception out: a bug becomes a tool error, and the server keeps serving.
+
+A client's ``notifications/cancelled`` for a ``run_python`` in flight makes the SDK cancel its
+handler, which stops the snippet (``runtime.mcp._cancel.StoppableRun``), waits for its thread,
+and lets the SDK drop the request unanswered; the session's next result says what was lost.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from runtime._code_session import CodeRun, CodeSession, SnippetReport
 from runtime._errors import UsageError
+from runtime.mcp._cancel import StoppableRun
 from runtime.mcp._settings import ServerSettings
 from runtime.mcp._workspaces import Workspace, WorkspaceCache
 from sandbox import HostFunction, HostFunctionError, render_stubs
@@ -256,7 +261,7 @@ class PunieMCP:
                     state.code = workspace.open_session()
                 session = state.code
                 state.protocol_version = ctx.protocol_version
-                run = await self._in_thread(session.run, code)
+                run = await self._stoppable(StoppableRun(session, code))
         finally:
             if stateless:
                 await anyio.to_thread.run_sync(state.close)
@@ -337,6 +342,41 @@ class PunieMCP:
         with anyio.CancelScope(shield=True):
             result = await future
         await anyio.lowlevel.checkpoint_if_cancelled()
+        return result
+
+    async def _stoppable(self, run: StoppableRun) -> CodeRun:
+        """``run()`` off the event loop (on the stdio sandbox thread when there is one); when
+        this handler is cancelled (the client's ``notifications/cancelled``, or shutdown), the
+        snippet is stopped, its thread waited for (so the session's lock is free only after
+        it), and the cancellation goes on."""
+        if self._runs is not None and _on_asyncio():
+            waiter = asyncio.wrap_future(self._runs.submit(run))
+            try:
+                result = await asyncio.shield(waiter)
+            except anyio.get_cancelled_exc_class():
+                run.stop()
+                with anyio.CancelScope(shield=True):
+                    await waiter
+                raise
+        else:
+            finished: Future[CodeRun | None] = Future()
+
+            def work() -> None:
+                try:
+                    finished.set_result(run())
+                except BaseException as error:
+                    finished.set_exception(error)
+
+            try:
+                await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+            except anyio.get_cancelled_exc_class():
+                run.stop()
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(finished.exception)  # waits for the end
+                raise
+            result = finished.result()
+        if result is None:  # only ``stop()`` makes it None, and only when cancelled above
+            raise RuntimeError("run_python was stopped without being cancelled")
         return result
 
     # -- sessions and workspaces ------------------------------------------------------------

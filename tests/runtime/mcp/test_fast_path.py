@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,7 @@ def test_the_fast_path_answers_every_kind_of_call_as_the_sdk_path_does(tmp_path:
                 "error_kind": None,
                 "calls": [],
                 "duration_s": 0.0,
+                "note": None,
             },
             "isError": False,
         },
@@ -162,6 +164,7 @@ def _ok(request_id: int, value: str) -> dict[str, Any]:
                 "error_kind": None,
                 "calls": [],
                 "duration_s": 0.0,
+                "note": None,
             },
         },
     }
@@ -217,12 +220,16 @@ def test_the_fast_path_takes_run_python_only_once_the_sdk_opened_the_session(
             await _until(sink, 2)
             assert sink.answers[1:] == [_ok(9, "7")]
 
-            # A cancelled call is never answered; the next one is.
-            assert fast.take(_call(10, {"code": "n + 2"}).encode()) is True
+            # A cancelled call is never answered, and one cancelled while it waits for the
+            # sandbox thread (held busy here) never runs; the next one is answered.
+            gate = threading.Event()
+            punie.submit(gate.wait)
+            assert fast.take(_call(10, {"code": "n = 0"}).encode()) is True
             cancel = {"requestId": 10, "reason": "user"}
             message = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": cancel}
             assert fast.take(json.dumps(message).encode()) is False  # the SDK sees it too
-            assert fast.take(_call("11", {"code": "n + 3"}).encode()) is True
+            gate.set()
+            assert fast.take(_call("11", {"code": "n + 3"}).encode()) is True  # n is still 6
             await _until(sink, 3)
             assert sink.answers[2:] == [{**_ok(11, "9"), "id": "11"}]
 

@@ -87,6 +87,7 @@ def test_run_python_calls_a_bridge_and_keeps_names_until_reset(shop: Path) -> No
                     }
                 ],
                 "duration_s": 0.0,
+                "note": None,
             }
             # the name bound by the first call is still there, and the pre-run check knows it
             again = await client.call_tool("run_python", {"code": "len(r.violations) * 2"})
