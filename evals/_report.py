@@ -175,6 +175,9 @@ class EvalReport(_Model):
     seed: int
     """Base seed; case i of repetition r runs with ``seed + r``."""
     max_turns: int
+    max_tokens: int | None = None
+    """The cap on new tokens per model reply the run used (``--max-tokens``); None: the
+    runtime's default (1,024). Absent from reports written before the option existed."""
     cases: list[CaseResult]
     """Every run: all repetitions and variants (``variant``, ``repeat``)."""
     layers: dict[LayerName, float | None]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -31,6 +31,9 @@ from evals._report import CallLog, CaseResult, TurnLog, Variant
 from evals._schema import PROFILES, Case, Pin
 from evals._score import PRE_RUN_STAGES, score_case
 from evals._workspaces import prepare_workspace
+
+if TYPE_CHECKING:
+    from runtime import AgentLimits, GenerationSettings
 
 __all__ = [
     "CLEANER",
@@ -71,23 +74,30 @@ class CaseOptions:
     max_time_s: float = 300.0
     variant: Variant = "base"
     repeat: int = 0
+    max_tokens: int | None = None
+    """New tokens per model reply; None keeps the runtime's default (``GenerationSettings``)."""
 
 
 class _Templates:
-    """Per-process prepared workspaces: prepared once, copied per case."""
+    """Per-process prepared workspaces: prepared once, copied per case.
+
+    A model object runs its cases in threads of one process, so preparing is done under a lock:
+    two threads preparing the same template at once would collide in its folder."""
 
     def __init__(self) -> None:
         self.root: Path | None = None
         self.ready: dict[str, Path] = {}
+        self.lock = threading.Lock()
 
     def copy(self, name: str, dest: Path, *, link: bool = True) -> Path:
-        if self.root is None:
-            self.root = Path(tempfile.mkdtemp(prefix="punie-eval-templates-"))
-            atexit.register(shutil.rmtree, self.root, True)
-        template = self.ready.get(name)
-        if template is None:
-            template = prepare_workspace(name, self.root / name)
-            self.ready[name] = template
+        with self.lock:
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="punie-eval-templates-"))
+                atexit.register(shutil.rmtree, self.root, True)
+            template = self.ready.get(name)
+            if template is None:
+                template = prepare_workspace(name, self.root / name)
+                self.ready[name] = template
         copier = _link_or_copy if link else shutil.copy2
         shutil.copytree(template, dest, symlinks=True, copy_function=copier)
         return dest.resolve()
@@ -246,6 +256,28 @@ def _static_calls(code: str, turn: int, bridges: set[str]) -> list[CallLog]:
     return calls
 
 
+def _generation(options: CaseOptions) -> tuple[GenerationSettings, AgentLimits]:
+    """The settings and limits a case's agent runs with. A reply cap (``max_tokens``) goes into
+    both ``GenerationSettings.max_tokens`` and ``AgentLimits.max_reply_tokens``: the agent
+    generates the smaller of the two, so a cap above the runtime's default of 1,024 is honoured
+    rather than silently lowered."""
+    from runtime import AgentLimits, GenerationSettings
+
+    if options.max_tokens is None:
+        settings = GenerationSettings(temperature=options.temperature, seed=options.seed)
+        limits = AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s)
+    else:
+        settings = GenerationSettings(
+            temperature=options.temperature, seed=options.seed, max_tokens=options.max_tokens
+        )
+        limits = AgentLimits(
+            max_turns=options.max_turns,
+            max_time_s=options.max_time_s,
+            max_reply_tokens=options.max_tokens,
+        )
+    return settings, limits
+
+
 def run_case(
     case: Case,
     model_for: Callable[[Case, Sequence[Any]], Any],
@@ -256,9 +288,7 @@ def run_case(
     """Run ``case`` with the model ``model_for(case, offered)`` returns, and score it."""
     from runtime import (
         Agent,
-        AgentLimits,
         BridgeCalled,
-        GenerationSettings,
         ModelError,
         ModelResponse,
         ProfileMismatchError,
@@ -274,6 +304,7 @@ def run_case(
         workspace = _TEMPLATES.copy(case.workspace, scratch / "ws", link=not case.allow_write)
         offered = offered_functions(case, workspace, options.variant)
         model = model_for(case, offered)
+        settings, limits = _generation(options)
         mismatch: str | None = None
         try:
             agent: Agent | None = Agent(
@@ -282,8 +313,8 @@ def run_case(
                 host_functions=offered,
                 record_traces=False,
                 allow_write=case.allow_write,
-                settings=GenerationSettings(temperature=options.temperature, seed=options.seed),
-                limits=AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s),
+                settings=settings,
+                limits=limits,
                 rules=REWORDED_RULES if options.variant == "reworded_rules" else USAGE_RULES,
             )
         except ProfileMismatchError as refused:

@@ -109,6 +109,7 @@ def run_suite(
     temperature: float = 0.0,
     max_turns: int = 8,
     max_time_s: float = 300.0,
+    max_tokens: int | None = None,
 ) -> EvalReport:
     """Run every case of ``suite`` (a ``Suite`` or a name/path for ``load_suite``) and score it.
 
@@ -116,11 +117,20 @@ def run_suite(
     report gives the spread per layer; ``perturb`` also runs it once under each prompt
     perturbation (reworded rules, reordered stubs, another equivalent bridge selection) and
     reports the per-layer delta. Decoding is greedy (``temperature=0``) unless you say otherwise.
+    ``max_tokens`` caps the new tokens of every model reply (every repetition and variant; None:
+    the runtime's default of 1,024): for a quick smoke run, or a slow local model whose replies
+    would otherwise run long. A reply cut at the cap is not an answer: the agent tells the model
+    so and the turn counts against ``max_turns``. The report records the cap.
     """
     if workers < 1:
         raise EvalUsageError(f"workers={workers}: use 1 or more worker processes")
     if repeat < 1:
         raise EvalUsageError(f"repeat={repeat}: run the suite at least once")
+    if max_tokens is not None and max_tokens < 1:
+        raise EvalUsageError(
+            f"max_tokens={max_tokens}: cap each model reply at 1 or more new tokens, or pass "
+            "None for the runtime's default"
+        )
     if isinstance(suite, str):
         suite = load_suite(suite)
     if model == "promoted":  # the model punie lora gate promoted last, read from its registry
@@ -147,6 +157,7 @@ def run_suite(
                 max_time_s=max_time_s,
                 variant=variant,
                 repeat=number,
+                max_tokens=max_tokens,
             )
             jobs.extend((case, options) for case in suite.cases)
     created = datetime.now(UTC).isoformat(timespec="seconds")
@@ -212,6 +223,7 @@ def run_suite(
         "temperature": temperature,
         "seed": seed,
         "max_turns": max_turns,
+        "max_tokens": max_tokens,
     }
     return summarise(
         [r for r in results if r is not None],

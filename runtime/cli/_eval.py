@@ -88,6 +88,15 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--max-turns", type=positive_int, default=8, metavar="N", help="turns per case (default 8)"
     )
+    run.add_argument(
+        "--max-tokens",
+        type=positive_int,
+        metavar="N",
+        help="cap every model reply at N new tokens (default: the runtime's 1,024), in every "
+        "repetition and perturbed run; for a quick smoke run or a slow local model. A reply cut "
+        "at the cap is not an answer (the model is told and tries again), so a cap too low for "
+        "real answers lowers the scores; the report records the cap",
+    )
     run.add_argument("--out", type=Path, metavar="DIR", help=f"output folder ({_DEFAULT_OUT})")
     run.add_argument("--no-inspect", action="store_true", help="do not write the Inspect AI log")
     run.add_argument(
@@ -243,6 +252,7 @@ def _run(arguments: argparse.Namespace) -> int:
                 perturb=arguments.perturb,
                 seed=arguments.seed,
                 max_turns=arguments.max_turns,
+                max_tokens=arguments.max_tokens,
                 progress=progress.update if progress is not None else None,
             )
     except (EvalUsageError, UsageError) as error:
