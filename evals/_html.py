@@ -296,7 +296,8 @@ def report_html(report: EvalReport) -> str:
         f"<h1>{_e(title)}</h1>",
         f"<p>{len({c.case_id for c in base})} cases, {len(report.cases)} runs (repeat "
         f"{report.repeat}, perturb {'on' if report.perturb else 'off'}), {report.workers} "
-        f"worker(s), seed {report.seed}, temperature {report.temperature}; started "
+        f"worker(s), seed {report.seed}, temperature {report.temperature}, max tokens "
+        f"{report.max_tokens or 'default'}; started "
         f"{_e(report.created)}, {report.duration_s:.1f} s.</p>",
         f"<p><b>Strict</b> (every layer that applies passed): {format_rate(report.strict)}. "
         f"<b>Single-shot</b>: {format_rate(report.single_shot)}.</p>",

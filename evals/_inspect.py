@@ -188,7 +188,11 @@ def write_inspect_log(
             dataset=EvalDataset(name=report.suite, samples=len(ids), sample_ids=ids),
             model=model,
             config=EvalConfig(epochs=report.repeat),
-            metadata={"seed": report.seed, "temperature": report.temperature},
+            metadata={
+                "seed": report.seed,
+                "temperature": report.temperature,
+                "max_tokens": report.max_tokens,
+            },
         ),
         results=EvalResults(
             total_samples=len(base),

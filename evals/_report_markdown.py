@@ -42,7 +42,8 @@ def report_markdown(report: EvalReport) -> str:
         "",
         f"{cases} cases, {len(report.cases)} runs (repeat {report.repeat}, "
         f"perturb {'on' if report.perturb else 'off'}), {report.workers} worker(s), "
-        f"seed {report.seed}, temperature {report.temperature}, started {report.created}, "
+        f"seed {report.seed}, temperature {report.temperature}, "
+        f"max tokens {report.max_tokens or 'default'}, started {report.created}, "
         f"{report.duration_s:.1f} s.",
         "",
         f"**Strict** (every layer that applies passed): {format_rate(report.strict)}. "

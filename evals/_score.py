@@ -5,8 +5,11 @@ The rules (docs/evals.md says the same for people):
 - **L0 validity** (tool cases): the model made a tool call, and no tool turn failed at a stage
   before running: ``extract`` (unreadable reply), ``parse``, ``policy``, ``precheck``. The error
   type is the first failing stage, or ``no_call``.
-- **L1 discrimination** (every case): a tool case attempted a tool call (``answered_directly``
-  otherwise); a direct case attempted none (``called_tool``; ``called_bridge`` when a bridge ran).
+- **L1 discrimination** (every case): a tool case tried a tool call (``answered_directly`` when
+  it answered instead, ``no_call`` when no reply tried anything); a direct case tried none
+  (``called_tool``; ``called_bridge`` when a bridge ran). A reply tried a tool call when the
+  runtime extracted a snippet from it or rejected it as a broken tool call; a blank reply or
+  prose cut off at the length limit tried nothing (noise must not score as routing).
 - **L2 selection** (tool cases): every expected bridge was called and no other (the case's
   ``allow`` list excepted): ``missing_bridge``, ``extra_bridge``, ``wrong_bridge`` (both), or
   ``no_call``.
@@ -36,6 +39,7 @@ from pydantic import BaseModel, ValidationError
 from evals._answers import check_answer
 from evals._report import LAYERS, CallLog, LayerName, LayerResult, TurnLog
 from evals._schema import ArgumentRule, Case, ExpectedCall
+from runtime import extract
 
 __all__ = ["PRE_RUN_STAGES", "score_case"]
 
@@ -69,7 +73,7 @@ def score_case(
     attempted = any(t.kind != "answer" for t in turns)
     layers: dict[LayerName, LayerResult] = {
         "L0": _l0(turns, attempted) if applies["L0"] else NA,
-        "L1": _l1(case, attempted, calls),
+        "L1": _l1(case, turns, calls),
         "L6": _l6(case, answer) if applies["L6"] else NA,
     }
     no_call = not calls
@@ -107,13 +111,28 @@ def _l0(turns: Sequence[TurnLog], attempted: bool) -> LayerResult:
     return PASS
 
 
-def _l1(case: Case, attempted: bool, calls: Sequence[CallLog]) -> LayerResult:
+def _tried_a_tool_call(turn: TurnLog) -> bool:
+    """A snippet the runtime extracted, or a reply it rejected as a broken tool call (not a
+    blank reply, not prose cut off at the length limit)."""
+    if turn.kind == "tool_call":
+        return True
+    if turn.kind != "rejected" or not turn.reply.strip():
+        return False
+    return extract(turn.reply).kind == "malformed"
+
+
+def _l1(case: Case, turns: Sequence[TurnLog], calls: Sequence[CallLog]) -> LayerResult:
+    tried = any(_tried_a_tool_call(turn) for turn in turns)
     if case.expect == "tool":
-        return PASS if attempted else _fail("answered_directly", "expected a tool call")
+        if tried:
+            return PASS
+        if any(turn.kind == "answer" for turn in turns):
+            return _fail("answered_directly", "expected a tool call")
+        return _fail("no_call", "expected a tool call; no reply tried one")
     if calls:
         names = ", ".join(sorted({c.bridge for c in calls}))
         return _fail("called_bridge", f"no bridge fits; the model called {names}")
-    if attempted:
+    if tried:
         return _fail("called_tool", "expected a direct answer; the model wrote a snippet")
     return PASS
 

@@ -233,3 +233,23 @@ def test_a_report_that_is_not_one_is_refused(tmp_path: Path) -> None:
         f"{bad} is not a punie evaluation report (22 problem(s), first at model: Field "
         "required); give a report.json written by 'punie eval run'"
     )
+
+
+def test_every_report_says_how_replies_were_capped(faulty: EvalReport, tmp_path: Path) -> None:
+    from inspect_ai.log import read_eval_log
+
+    capped = faulty.model_copy(update={"max_tokens": 24})
+    for report, shown in ((faulty, "default"), (capped, "24")):
+        assert f"temperature {report.temperature}, max tokens {shown}, started" in (
+            report_markdown(report)
+        )
+        assert f"temperature {report.temperature}, max tokens {shown}; started" in (
+            report_html(report)
+        )
+    files = write_reports(capped, tmp_path)
+    assert files.inspect is not None
+    assert read_eval_log(str(files.inspect)).eval.metadata == {
+        "seed": capped.seed,
+        "temperature": capped.temperature,
+        "max_tokens": 24,
+    }
