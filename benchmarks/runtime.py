@@ -10,7 +10,13 @@ Debian's libopenblas0-pthread is installed, offline, with MLX's compile cache of
    included. Target: median <= 5 ms.
 2. The tiny random qwen3 model (hidden 64, 2 layers) through ``MLXModel``: generation tokens/s
    and prompt tokens/s for a real-size system prompt, and the time to the first token with all
-   bridges in the prompt against a three-bridge selection (``--bridges``).
+   bridges in the prompt against a three-bridge selection (``--bridges``). Measured with
+   ``prompt_cache=False``: the cost of reading a prompt the model has not seen.
+3. A multi-turn conversation through the tiny model (all bridge stubs in the system prompt, each
+   turn adding a tool call and its result, 24-token replies): wall time with the prompt cache
+   (``MLXModel``'s default, which feeds only what the last call did not hold) against
+   ``MLXModel(prompt_cache=False)`` (the whole conversation read again every turn), in one run,
+   with the check that both gave the same replies.
 """
 
 from __future__ import annotations
@@ -120,7 +126,7 @@ def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
         started = time.perf_counter()
         path = build_tiny_model(Path(directory) / "tiny")
         built = time.perf_counter() - started
-        model = MLXModel(path)
+        model = MLXModel(path, prompt_cache=False)  # each call reads its prompt whole
         model.load()
         short = render_conversation(
             system="You are punie.", question="How many type errors?", steps=[]
@@ -174,6 +180,64 @@ def tiny_model_speed(workspace: Path, *, runs: int = 5) -> None:
     )
 
 
+def multi_turn_reuse(workspace: Path, *, turns: int = 6) -> None:
+    from bridges import default_bridges
+    from runtime import (
+        GenerationSettings,
+        MLXModel,
+        build_tiny_model,
+        render_conversation,
+    )
+    from runtime.template import Step, render_system_prompt
+    from sandbox import render_stubs
+
+    system = render_system_prompt(render_stubs(default_bridges(workspace)))
+    settings = GenerationSettings(max_tokens=24, stop=())
+
+    def conversation(model: MLXModel) -> tuple[list[float], list[str], list[int], int]:
+        steps: list[Step] = []
+        seconds: list[float] = []
+        replies: list[str] = []
+        reused: list[int] = []
+        prompt_tokens = 0
+        for turn in range(turns):
+            started = time.perf_counter()
+            messages = render_conversation(
+                system=system, question="How many type errors are in src?", steps=steps
+            )
+            completion = model.complete(messages, settings)
+            seconds.append(time.perf_counter() - started)
+            replies.append(completion.text)
+            reused.append(model.last_reused_tokens)
+            prompt_tokens = completion.prompt_tokens
+            steps.append(Step(code=f"r{turn} = typecheck()\nprint(r{turn})", result="3 errors"))
+        return seconds, replies, reused, prompt_tokens
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = build_tiny_model(Path(directory) / "tiny")
+        plain, cached = MLXModel(path, prompt_cache=False), MLXModel(path)
+        plain.load()
+        cached.load()
+        plain_s, plain_replies, _, last_prompt = conversation(plain)
+        cached_s, cached_replies, reused, _ = conversation(cached)
+    assert cached_replies == plain_replies, "the prompt cache changed a reply"
+    print(
+        f"multi-turn conversation, tiny model ({turns} turns, all bridge stubs, "
+        f"{last_prompt} prompt tokens at the last turn, 24-token replies):"
+    )
+    later_plain, later_cached = statistics.median(plain_s[1:]), statistics.median(cached_s[1:])
+    print(
+        f"  whole prompt every turn (prompt_cache=False): {sum(plain_s):.1f} s; "
+        f"prompt cache: {sum(cached_s):.1f} s; ratio {sum(plain_s) / sum(cached_s):.1f}x; "
+        "same replies"
+    )
+    print(
+        f"  a turn after the first: median {later_plain:.2f} s without reuse, "
+        f"{later_cached:.2f} s with it; ratio {later_plain / later_cached:.1f}x"
+    )
+    print(f"  prompt tokens taken from the cache, turn by turn: {reused}")
+
+
 def main() -> None:
     _reexec_with_environment()
     from bridges import sample_workspace
@@ -182,6 +246,7 @@ def main() -> None:
         workspace = sample_workspace(Path(directory) / "shop")
         loop_overhead(workspace)
         tiny_model_speed(workspace)
+        multi_turn_reuse(workspace)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,18 @@ An adapter trained by punie carries ``punie_manifest.json``: its profile becomes
 ``Agent`` renders the system prompt with it (``runtime.profiles``). A model that ``punie lora fuse``
 or ``quantize`` wrote carries the same manifest in its own directory, and is read the same way
 (the adapter's manifest wins when both have one).
+
+Each call reuses the KV cache of earlier calls for the prompt prefix they share
+(``runtime.models._prompt_cache``): an agent's next turn extends its last prompt, so only the new
+step is read, not the whole system prompt again. ``prompt_cache=False`` turns that off. The usage
+reported stays the whole prompt (what the model saw); ``last_reused_tokens`` tells how much of it
+came from the cache.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +29,7 @@ from typing import Any
 
 from runtime._errors import ModelError, ModelUnavailableError
 from runtime.models._base import Completion, FinishReason, GenerationSettings
+from runtime.models._prompt_cache import PromptCachePool
 from runtime.profiles import Profile, profile_of_adapter
 from runtime.template import Message
 
@@ -36,7 +44,9 @@ def _looks_like_a_path(text: str) -> bool:
 class MLXModel:
     """A local mlx-lm model, loaded on first use (or by ``load()``)."""
 
-    def __init__(self, path: str | Path, *, adapter: str | Path | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, adapter: str | Path | None = None, prompt_cache: bool = True
+    ) -> None:
         self.path = str(path)
         self.adapter = str(adapter) if adapter is not None else None
         self.profile: Profile | None = (
@@ -44,8 +54,24 @@ class MLXModel:
         ) or (profile_of_adapter(self.path) if Path(self.path).expanduser().is_dir() else None)
         """The profile of the adapter's manifest, else of the model directory's (a fused or
         quantized model); None when neither has one."""
+        self.prompt_cache = prompt_cache
+        """Reuse the KV cache of earlier calls for the prompt prefix they share (same replies,
+        far less prefill); False reads every prompt whole, as mlx-lm does by default."""
         self._model: Any = None
         self._tokenizer: Any = None
+        self._caches: PromptCachePool | None = None
+        self._last = threading.local()
+
+    @property
+    def last_reused_tokens(self) -> int:
+        """Prompt tokens of this thread's last ``complete`` that came from the cache (not read
+        again); 0 before the first call and with ``prompt_cache=False``."""
+        return getattr(self._last, "reused", 0)
+
+    def clear_prompt_cache(self) -> None:
+        """Forget the kept KV caches (frees their memory; the next call reads its prompt whole)."""
+        if self._caches is not None:
+            self._caches.clear()
 
     @property
     def name(self) -> str:
@@ -88,6 +114,19 @@ class MLXModel:
                 + f": {type(error).__name__}: {error}"
             ) from error
         self._model, self._tokenizer = loaded[0], loaded[1]
+        from mlx_lm.models.cache import make_prompt_cache
+
+        model = self._model
+        self._caches = PromptCachePool(lambda: make_prompt_cache(model))
+
+    def _encode(self, prompt: str) -> list[int]:
+        """The prompt's token ids, exactly as ``mlx_lm.stream_generate`` encodes a text prompt."""
+        bos = self._tokenizer.bos_token
+        return list(
+            self._tokenizer.encode(
+                prompt, add_special_tokens=bos is None or not prompt.startswith(bos)
+            )
+        )
 
     def render_prompt(self, messages: Sequence[Message]) -> str:
         """The exact prompt text the model reads (the tokenizer's chat template)."""
@@ -102,25 +141,30 @@ class MLXModel:
         from mlx_lm import stream_generate
         from mlx_lm.sample_utils import make_sampler
 
-        prompt = self.render_prompt(messages)
+        ids = self._encode(self.render_prompt(messages))
+        caches = self._caches if self.prompt_cache else None
+        lease = caches.acquire(ids) if caches is not None else None
+        reused = lease.reused if lease is not None else 0
+        self._last.reused = reused
         if settings.seed is not None:
             mx.random.seed(settings.seed)
         sampler = make_sampler(temp=settings.temperature)
         text = ""
         shown = 0  # characters of text already given to settings.on_token
-        prompt_tokens = 0
+        tokens: list[int] = []  # generated ids, each also fed to the cache
         generated = 0
         finish: FinishReason = "length"
         try:
             for response in stream_generate(
                 self._model,
                 self._tokenizer,
-                prompt=prompt,
+                prompt=ids[reused:],
                 max_tokens=settings.max_tokens,
                 sampler=sampler,
+                prompt_cache=lease.cache if lease is not None else None,
             ):
                 text += response.text
-                prompt_tokens = response.prompt_tokens
+                tokens.append(response.token)
                 generated = response.generation_tokens
                 stop = next((s for s in settings.stop if s in text), None)
                 if stop is not None:
@@ -140,10 +184,14 @@ class MLXModel:
                 if response.finish_reason is not None:
                     finish = "length" if response.finish_reason == "length" else "stop"
         except Exception as error:
+            if caches is not None and lease is not None:
+                caches.discard(lease)
             raise ModelError(f"mlx generation failed: {type(error).__name__}: {error}") from error
+        if caches is not None and lease is not None:
+            caches.release(lease, tokens)
         return Completion(
             text=text,
-            prompt_tokens=prompt_tokens,
+            prompt_tokens=len(ids),
             completion_tokens=generated,
             finish_reason=finish,
         )
