@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -192,7 +194,10 @@ def run_suite(
             warm_templates({case.workspace for case in suite.cases})
             CLEANER.drain()
             executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("fork")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
             )
         else:
             executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
@@ -230,6 +235,23 @@ def run_suite(
         settings=settings,
         duration_s=time.perf_counter() - started,
     )
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker process's first act: end when the process that started it is gone.
+
+    A killed ``punie eval run`` (``kill -9``, a CI timeout) would otherwise leave its workers
+    running a model for minutes with no one to read their results. The parent's id is watched
+    (``PR_SET_PDEATHSIG`` fires when the parent *thread* that forked ends, which may be any
+    thread that called ``run_suite``); half a second of delay costs nothing.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="punie-eval-parent-watch", daemon=True).start()
 
 
 def _object_model_for(model: Any) -> Callable[[Case, Sequence[Any]], Any]:
