@@ -201,8 +201,11 @@ class CodeSession:
                 self._known.clear()
                 self._unsettled.clear()
                 self._note = CANCELLED_NOTE
-            else:
+            elif self._session.alive:
                 self._unsettled.append(code)
+            else:  # a timeout or crash took the worker and its names (its error says so)
+                self._known.clear()
+                self._unsettled.clear()
         if killed:
             return self._cancelled(
                 "the call was cancelled and the snippet stopped; the session's names were lost",

@@ -54,6 +54,11 @@ class SnippetSession(Protocol):
 
     def run(self, source: str) -> RunResult: ...
 
+    @property
+    def alive(self) -> bool:
+        """False when the last run lost the session's names (``sandbox.Session.alive``)."""
+        ...
+
 
 class SnippetCheck(Protocol):
     """The pre-run check the loop calls on every snippet (``sandbox.Prechecker.check``)."""
@@ -334,7 +339,10 @@ class RunLoop:
             bridge_spans(self.tracer, span, run.calls, started_ns=ran_ns, turn=turn)
             outcome = outcome_from_run(run)
             kind = run.error.kind if run.error is not None and not run.ok else None
-            self.known_names |= bound_names(code)
+            if self.session.alive:
+                self.known_names |= bound_names(code)
+            else:  # a timeout or crash took the worker and its names with it
+                self.known_names = set()
             self.emit(
                 SnippetExecuted,
                 turn=turn,

@@ -137,8 +137,12 @@ class Repl:
 
         The sandbox discards a session's worker when a run is interrupted (there is no way to stop
         a snippet and keep the process it ran in), so the next snippet starts from an empty
-        namespace; the bridges, history and the agent are kept. Say so once, in one line.
+        namespace; the bridges, history and the agent are kept. Say so once, in one line. A
+        Ctrl-C that came before the snippet reached the worker (during the pre-run check) lost
+        nothing, and says that instead.
         """
+        if self.session.alive:  # stopped before the snippet reached the worker
+            return Text("interrupted before the snippet ran; the session is intact", "yellow")
         self.names.clear()
         return Text(
             "interrupted: the snippet was stopped and its sandbox worker replaced; names bound "
@@ -210,7 +214,10 @@ class Repl:
             return Text(outcome_from_precheck(issues).error or "", "red")
         result = self.session.run(source)
         self.failures += not result.ok
-        self._learn(source)
+        if self.session.alive:
+            self._learn(source)
+        else:  # a timeout or crash took the worker and its names with it
+            self.names.clear()
         parts: list[RenderableType] = []
         if result.stdout:
             parts.append(Text(result.stdout.rstrip("\n")))

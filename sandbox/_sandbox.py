@@ -354,6 +354,15 @@ class Session:
     ) -> None:
         self.close()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the worker holding this session's names is alive: False before the first run
+        and after a run that lost it (a timeout, a crash, the memory limit, ``interrupt()``), when
+        the next run starts from an empty namespace. Callers that track the names a session's
+        snippets bound (a pre-run check, completion) forget them when this turns False."""
+        worker = self._worker
+        return worker is not None and not worker.dead
+
     def run(self, source: str) -> RunResult:
         """Run a snippet in the session's namespace."""
         with self._lock:

@@ -300,3 +300,32 @@ def test_result_serialises_with_calls_for_the_cli() -> None:
     assert data["turns"][0]["result"] == "2"
     assert data["trace_id"] == result.trace_id
     assert AgentResult.model_validate_json(result.model_dump_json()) == result
+
+
+def test_names_lost_with_a_timed_out_worker_are_refused_before_running() -> None:
+    """After a timeout took the session's worker, a function an earlier snippet defined is gone:
+    the pre-run check refuses a call of it (not a NameError at run time), as for a name never
+    bound."""
+    from sandbox import Limits
+
+    model = ScriptedModel(
+        [
+            call("def found():\n    return 3"),
+            call("while True:\n    pass"),
+            call("print(found())"),
+            "Lost it.",
+        ]
+    )
+    agent = Agent(
+        model=model,
+        host_functions=[typecheck, broken],
+        sandbox_limits=Limits(timeout_s=0.5),
+    )
+    with agent:
+        result = agent.ask("Count, then loop, then print")
+    assert [(t.ok, t.error_kind) for t in result.turns[:3]] == [
+        (True, None),
+        (False, "timeout"),
+        (False, "precheck"),
+    ]
+    assert "'found' is not defined" in tool_messages(model)[2]

@@ -213,3 +213,22 @@ def test_save_and_load_expand_the_home_folder(
     assert "saved" in text_of(repl.handle(":save ~/s.punie"))
     assert "home_value" in read_session((tmp_path / "s.punie").read_bytes()).names
     assert "loaded" in text_of(repl.handle(":load ~/s.punie"))
+
+
+def test_a_timeout_forgets_the_names_and_an_early_ctrl_c_keeps_them() -> None:
+    from sandbox import Limits, Sandbox
+
+    with Sandbox([typecheck], Limits(timeout_s=0.5)) as box:
+        session = Repl([typecheck], sandbox=box)
+        try:
+            session.handle("found = 3")
+            assert list(session.names) == ["found"]
+            # a Ctrl-C before the next snippet reached the worker: nothing was lost
+            assert text_of(session.interrupted()) == (
+                "interrupted before the snippet ran; the session is intact\n"
+            )
+            assert list(session.names) == ["found"]
+            assert text_of(session.handle("while True:\n    pass")).startswith("timeout: ")
+            assert session.names == {}
+        finally:
+            session.close()

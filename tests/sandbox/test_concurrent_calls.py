@@ -459,3 +459,16 @@ def test_a_call_refused_over_the_limit_has_no_start_time() -> None:
         (True, False),
         (False, True),
     ]
+
+
+def test_a_session_is_alive_while_its_worker_holds_its_names() -> None:
+    with Sandbox([double], Limits(timeout_s=0.5)) as sandbox, sandbox.session() as session:
+        assert session.alive is False  # nothing ran yet
+        assert session.run("x = 1").ok and session.alive is True
+        timed_out = session.run("while True:\n    pass")
+        assert (timed_out.error.kind if timed_out.error else None, session.alive) == (
+            "timeout",
+            False,
+        )
+        after = session.run("x")
+        assert (after.error.kind if after.error else None, session.alive) == ("runtime", True)

@@ -120,3 +120,20 @@ def test_names_of_the_last_run_are_forgotten_at_reset_and_learnt_by_settle(
         render_tool_result(outcome_from_precheck(Prechecker([add]).check("twice(n=1)"))),
     )
     assert (settled.report.ok, settled.text) == (True, "6")
+
+
+def test_a_timeout_forgets_the_functions_the_session_defined() -> None:
+    """The timed-out worker took ``found`` with it: calling it is refused before running (the
+    pre-run check's own message), not a NameError at run time."""
+    with Sandbox([add], limits=Limits(timeout_s=0.5), pool_size=1) as box:
+        session = CodeSession(box)
+        try:
+            assert session.run("def found():\n    return 3").report.ok
+            assert session.run("while True:\n    pass").report.error_kind == "timeout"
+            report = session.run("found()").report
+        finally:
+            session.close()
+    assert (report.error_kind, "'found' is not defined" in (report.error or "")) == (
+        "precheck",
+        True,
+    )
