@@ -6,8 +6,6 @@ they finish in seconds; tests/evals/test_eval_slow.py runs the whole suite.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import pty
@@ -18,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from runtime.cli import main
+from tests.evals.cli_support import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,17 +77,6 @@ def punie(
         env=env if env is not None else {**os.environ, "PUNIE_DATA_DIR": "/nonexistent-data"},
         timeout=300,
     )
-
-
-def cli(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    """``punie ARGS`` in this process, stdout and stderr captured: for the quick commands."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main([str(a) for a in arguments])
-        except SystemExit as exit_:  # argparse
-            status = int(exit_.code or 0)
-    return subprocess.CompletedProcess(arguments, status, out.getvalue(), err.getvalue())
 
 
 def run_json(out: Path, model: str, *extra: str, subprocess_: bool = True) -> dict[str, Any]:

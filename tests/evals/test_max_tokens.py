@@ -9,17 +9,14 @@ cap did is visible in the report's per-turn token counts.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from evals import VARIANTS, Case, EvalReport, EvalUsageError, Suite, load_suite, run_suite
 from runtime import ScriptedModel
-from runtime.cli import main
+from tests.evals.cli_support import cli
 
 CASE = "direct-yield-keyword"
 LONG = "A generator function, one value at a time, " * 5
@@ -94,17 +91,6 @@ def test_a_report_written_before_the_option_reads_as_uncapped(suite: Suite) -> N
 
 
 # -- punie eval run --max-tokens ------------------------------------------------------------------
-
-
-def cli(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
-    """``punie ARGS`` in this process, stdout and stderr captured."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main([str(a) for a in arguments])
-        except SystemExit as exit_:  # argparse
-            status = int(exit_.code or 0)
-    return subprocess.CompletedProcess(arguments, status, out.getvalue(), err.getvalue())
 
 
 @pytest.mark.parametrize(
