@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -263,18 +263,11 @@ def _generation(options: CaseOptions) -> tuple[GenerationSettings, AgentLimits]:
     rather than silently lowered."""
     from runtime import AgentLimits, GenerationSettings
 
-    if options.max_tokens is None:
-        settings = GenerationSettings(temperature=options.temperature, seed=options.seed)
-        limits = AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s)
-    else:
-        settings = GenerationSettings(
-            temperature=options.temperature, seed=options.seed, max_tokens=options.max_tokens
-        )
-        limits = AgentLimits(
-            max_turns=options.max_turns,
-            max_time_s=options.max_time_s,
-            max_reply_tokens=options.max_tokens,
-        )
+    settings = GenerationSettings(temperature=options.temperature, seed=options.seed)
+    limits = AgentLimits(max_turns=options.max_turns, max_time_s=options.max_time_s)
+    if options.max_tokens is not None:
+        settings = replace(settings, max_tokens=options.max_tokens)
+        limits = replace(limits, max_reply_tokens=options.max_tokens)
     return settings, limits
 
 

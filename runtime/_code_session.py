@@ -197,15 +197,13 @@ class CodeSession:
         with self._lock:
             self._phase = _FINISHING  # past the sandbox: ``interrupt`` has nothing to stop
             killed = self._killed
-            if killed:
-                self._known.clear()
-                self._unsettled.clear()
-                self._note = CANCELLED_NOTE
-            elif self._session.alive:
+            if self._session.alive and not killed:
                 self._unsettled.append(code)
-            else:  # a timeout or crash took the worker and its names (its error says so)
+            else:  # a cancel, a timeout or a crash took the worker and its names
                 self._known.clear()
                 self._unsettled.clear()
+                if killed:  # the caller may never show this result: the next one says so
+                    self._note = CANCELLED_NOTE
         if killed:
             return self._cancelled(
                 "the call was cancelled and the snippet stopped; the session's names were lost",

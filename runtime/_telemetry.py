@@ -64,8 +64,8 @@ def bridge_spans(
     ``calls`` are ``sandbox.HostCall`` records (name, arguments, ok, duration_s, error,
     started_ns); ``started_ns`` is the wall time (``time.time_ns()``) the snippet's run began.
     A call's span starts when the host began it (so gathered calls overlap), kept inside the
-    snippet's span; a call without a start time (refused over the call limit, or a record from
-    before start times were kept) follows the previous one. Nothing is done when ``parent``
+    snippet's span; a call without a start time (refused over the call limit) follows the
+    previous one. Nothing is done when ``parent``
     does not record.
     """
     if not parent.is_recording() or not calls:
@@ -74,9 +74,8 @@ def bridge_spans(
     now = time.time_ns()
     start = started_ns
     for call in calls:
-        began = getattr(call, "started_ns", None)
-        if began is not None:
-            start = min(max(began, started_ns), now)
+        if call.started_ns is not None:
+            start = min(max(call.started_ns, started_ns), now)
         end = min(start + int(call.duration_s * 1e9), now)
         span = tracer.start_span(f"punie.bridge.{call.name}", context=context, start_time=start)
         span.set_attributes(
